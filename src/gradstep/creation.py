@@ -1,0 +1,147 @@
+"""Functions that make tensors: tensor, zeros, ones, randn, rand, arange and the *_like forms."""
+
+import numpy as np
+
+from .dtypes import get_default_dtype
+from .random import as_generator
+from .tensor import Tensor, _as_array
+
+
+def _shape(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def _float_dtype(dtype):
+    return np.dtype(dtype) if dtype is not None else get_default_dtype()
+
+
+def tensor(data, dtype=None, requires_grad=False):
+    """A new tensor holding a copy of ``data`` (a number, nested list, ndarray or Tensor).
+
+    Python floats give the default dtype (float32), Python ints int64, ndarrays keep theirs.
+
+    >>> import gradstep
+    >>> gradstep.tensor([[1.0, 2.0]]).shape
+    (1, 2)
+    >>> gradstep.tensor([1, 2]).dtype
+    dtype('int64')
+    """
+    array = np.array(_as_array(data, dtype), copy=True)
+    return Tensor(array, requires_grad=requires_grad)
+
+
+def zeros(*shape, dtype=None, requires_grad=False):
+    """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``.
+
+    >>> import gradstep
+    >>> gradstep.zeros(2, 3).shape
+    (2, 3)
+    """
+    return Tensor(np.zeros(_shape(shape), _float_dtype(dtype)), requires_grad=requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad=False):
+    """A tensor of ones.
+
+    >>> import gradstep
+    >>> gradstep.ones(2).tolist()
+    [1.0, 1.0]
+    """
+    return Tensor(np.ones(_shape(shape), _float_dtype(dtype)), requires_grad=requires_grad)
+
+
+def full(shape, fill_value, dtype=None, requires_grad=False):
+    """A tensor filled with one value.
+
+    >>> import gradstep
+    >>> gradstep.full((2,), 7.0).tolist()
+    [7.0, 7.0]
+    """
+    return Tensor(np.full(_shape((shape,)), fill_value, _float_dtype(dtype)), requires_grad=requires_grad)
+
+
+def randn(*shape, dtype=None, requires_grad=False, seed=None):
+    """Samples of the standard normal distribution; ``seed`` is an int or numpy Generator.
+
+    >>> import gradstep
+    >>> bool((gradstep.randn(3, seed=0).data == gradstep.randn(3, seed=0).data).all())
+    True
+    """
+    rng = as_generator(seed)
+    return Tensor(rng.standard_normal(_shape(shape), dtype=_float_dtype(dtype)), requires_grad=requires_grad)
+
+
+def rand(*shape, dtype=None, requires_grad=False, seed=None):
+    """Samples of the uniform distribution on [0, 1).
+
+    >>> import gradstep
+    >>> x = gradstep.rand(100, seed=0); bool((x.data >= 0).all() and (x.data < 1).all())
+    True
+    """
+    rng = as_generator(seed)
+    return Tensor(rng.random(_shape(shape), dtype=_float_dtype(dtype)), requires_grad=requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
+    """Evenly spaced values in [start, stop): integers for integer arguments, floats otherwise.
+
+    >>> import gradstep
+    >>> gradstep.arange(3).tolist()
+    [0, 1, 2]
+    >>> gradstep.arange(0.0, 1.0, 0.5).dtype
+    dtype('float32')
+    """
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        is_int = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
+        dtype = np.int64 if is_int else get_default_dtype()
+    return Tensor(np.arange(start, stop, step, dtype=dtype), requires_grad=requires_grad)
+
+
+def zeros_like(other, dtype=None, requires_grad=False):
+    """Zeros with the shape (and dtype) of ``other``.
+
+    >>> import gradstep
+    >>> gradstep.zeros_like(gradstep.ones(2, 2)).shape
+    (2, 2)
+    """
+    data = _as_array(other)
+    return Tensor(np.zeros(data.shape, dtype or data.dtype), requires_grad=requires_grad)
+
+
+def ones_like(other, dtype=None, requires_grad=False):
+    """Ones with the shape (and dtype) of ``other``.
+
+    >>> import gradstep
+    >>> gradstep.ones_like(gradstep.zeros(2)).tolist()
+    [1.0, 1.0]
+    """
+    data = _as_array(other)
+    return Tensor(np.ones(data.shape, dtype or data.dtype), requires_grad=requires_grad)
+
+
+def randn_like(other, dtype=None, requires_grad=False, seed=None):
+    """Standard normal samples with the shape of ``other`` (its dtype when floating).
+
+    >>> import gradstep
+    >>> gradstep.randn_like(gradstep.zeros(2, 3), seed=0).shape
+    (2, 3)
+    """
+    data = _as_array(other)
+    dtype = dtype or (data.dtype if data.dtype.kind == "f" else None)
+    return randn(*data.shape, dtype=dtype, requires_grad=requires_grad, seed=seed)
+
+
+def rand_like(other, dtype=None, requires_grad=False, seed=None):
+    """Uniform [0, 1) samples with the shape of ``other``.
+
+    >>> import gradstep
+    >>> gradstep.rand_like(gradstep.zeros(4), seed=0).shape
+    (4,)
+    """
+    data = _as_array(other)
+    dtype = dtype or (data.dtype if data.dtype.kind == "f" else None)
+    return rand(*data.shape, dtype=dtype, requires_grad=requires_grad, seed=seed)

@@ -1,0 +1,105 @@
+"""Function: the base class of every differentiable op, and the registry that lists them all.
+
+An op is written on NumPy arrays as two static methods side by side::
+
+    class Mul(Function):
+        # y = a * b ;  dy/da = b, dy/db = a
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.a, ctx.b = a, b
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * ctx.b, grad * ctx.a
+
+``backward`` returns one gradient per input (``None`` where an input is not
+differentiable). A gradient may keep broadcast dimensions: the engine sums it
+back to the input's shape. A gradient must never be updated in place later,
+and an op must not return the same freshly made array for two inputs.
+"""
+
+import numpy as np
+
+from .grad_mode import _GradMode
+from .tensor import Tensor
+
+#: Every op, by name. Tests sweep this to gradcheck all of them.
+registry = {}
+
+
+class Context:
+    """One node of the graph: the op that ran, its input tensors and what forward saved.
+
+    Bookkeeping lives in slots; whatever ``forward`` saves (``ctx.x = x``) lives
+    in ``__dict__``, which ``free()`` clears after backward.
+    """
+
+    __slots__ = ("fn", "inputs", "needs_input_grad", "freed", "retained", "__dict__")
+
+    def free(self):
+        """Release saved arrays and inputs (called after backward unless retain_graph)."""
+        self.__dict__.clear()
+        self.inputs = ()
+        self.freed = True
+
+
+class Function:
+    """Base class of an op: subclasses define ``forward`` and ``backward`` on ndarrays.
+
+    >>> import numpy as np, gradstep
+    >>> from gradstep.function import Function
+    >>> class Square(Function):
+    ...     # y = x^2 ; dy/dx = 2x
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.x = x
+    ...         return x * x
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         return (2 * ctx.x * grad,)
+    >>> x = gradstep.tensor([3.0], requires_grad=True)
+    >>> Square.apply(x).backward(np.ones(1, np.float32)); x.grad
+    array([6.], dtype=float32)
+    """
+
+    #: name in the registry; defaults to the lower-cased class name
+    name = None
+
+    def __init_subclass__(cls, register=True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__ or cls.name is None:
+            cls.name = cls.__name__.lower()
+        if register and cls.__module__.startswith("gradstep.ops"):
+            registry[cls.name] = cls
+
+    @staticmethod
+    def forward(ctx, *arrays, **attrs):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs, **attrs):
+        """Run forward on the inputs' arrays; record a graph node when any input requires grad."""
+        ctx = Context()
+        out = cls.forward(ctx, *[t.data for t in inputs], **attrs)
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        result = Tensor.__new__(Tensor)
+        result.data = out
+        result.grad = None
+        if _GradMode.enabled and any(t.requires_grad for t in inputs):
+            ctx.fn = cls
+            ctx.inputs = inputs
+            ctx.needs_input_grad = tuple(t.requires_grad for t in inputs)
+            ctx.freed = False
+            ctx.retained = None
+            result.requires_grad = True
+            result._ctx = ctx
+        else:
+            result.requires_grad = False
+            result._ctx = None
+        return result

@@ -1,0 +1,69 @@
+"""Whether operations record a computation graph: ``no_grad()`` and ``enable_grad()``."""
+
+import functools
+
+
+class _GradMode:
+    enabled = True
+
+
+def is_grad_enabled():
+    """True when operations record the graph that backward() needs.
+
+    >>> import gradstep
+    >>> gradstep.is_grad_enabled()
+    True
+    """
+    return _GradMode.enabled
+
+
+class _SetGradMode:
+    """Context manager and decorator that sets grad mode and restores the previous one."""
+
+    mode = True
+
+    def __enter__(self):
+        self._previous = _GradMode.enabled
+        _GradMode.enabled = self.mode
+        return self
+
+    def __exit__(self, *exc):
+        _GradMode.enabled = self._previous
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_SetGradMode):
+    """Inside this block (or decorated function) no graph is recorded.
+
+    >>> import gradstep
+    >>> w = gradstep.tensor([1.0], requires_grad=True)
+    >>> with gradstep.no_grad():
+    ...     y = w * 2
+    >>> y.requires_grad
+    False
+    """
+
+    mode = False
+
+
+class enable_grad(_SetGradMode):
+    """Turn graph recording back on inside a ``no_grad`` block.
+
+    >>> import gradstep
+    >>> w = gradstep.tensor([1.0], requires_grad=True)
+    >>> with gradstep.no_grad():
+    ...     with gradstep.enable_grad():
+    ...         y = w * 2
+    >>> y.requires_grad
+    True
+    """
+
+    mode = True

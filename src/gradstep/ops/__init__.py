@@ -1,0 +1,24 @@
+"""Every differentiable op, as functions on Tensors. One file per family; ``registry`` lists them all.
+
+>>> import gradstep
+>>> from gradstep import ops
+>>> ops.relu(gradstep.tensor([-1.0, 2.0]))
+tensor([0., 2.])
+"""
+
+from ..function import registry
+from .activation import elu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from .elementwise import abs, add, astype, clip, div, exp, log, maximum, minimum, mul, neg, pow, sqrt, sub, where
+from .linalg import linear, matmul, transpose
+from .reduce import max, mean, min, sum
+from .shape import broadcast_to, concatenate, expand_dims, flatten, getitem, reshape, squeeze, stack
+
+__all__ = [
+    "registry",
+    "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs",
+    "maximum", "minimum", "clip", "where", "astype",
+    "sum", "mean", "max", "min",
+    "matmul", "transpose", "linear",
+    "reshape", "flatten", "getitem", "concatenate", "stack", "broadcast_to", "expand_dims", "squeeze",
+    "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "log_softmax",
+]  # fmt: skip

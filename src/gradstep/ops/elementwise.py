@@ -1,0 +1,365 @@
+"""Elementwise ops. Binary ops broadcast; the engine sums gradients back to each input's shape."""
+
+import numpy as np
+
+from ..errors import DTypeError
+from ..function import Function
+from ._lift import as_tensor, lift_pair
+
+
+class Add(Function):
+    # y = a + b ;  dy/da = 1, dy/db = 1
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class Sub(Function):
+    # y = a - b ;  dy/da = 1, dy/db = -1
+    @staticmethod
+    def forward(ctx, a, b):
+        return a - b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, -grad
+
+
+class Mul(Function):
+    # y = a * b ;  dy/da = b, dy/db = a
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.a, ctx.b = a, b
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.b, grad * ctx.a
+
+
+class Div(Function):
+    # y = a / b ;  dy/da = 1/b, dy/db = -a/b^2 = -y/b
+    @staticmethod
+    def forward(ctx, a, b):
+        y = a / b
+        ctx.b, ctx.y = b, y
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        ga = grad / ctx.b
+        return ga, -ga * ctx.y
+
+
+class Neg(Function):
+    # y = -x ;  dy/dx = -1
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (-grad,)
+
+
+class Pow(Function):
+    # y = a^b ;  dy/da = b a^(b-1), dy/db = y ln a
+    @staticmethod
+    def forward(ctx, a, b):
+        y = a**b
+        ctx.a, ctx.b, ctx.y = a, b, y
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, y = ctx.a, ctx.b, ctx.y
+        ga = grad * b * a ** (b - 1)
+        gb = None
+        if ctx.needs_input_grad[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gb = grad * y * np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0)
+        return ga, gb
+
+
+class Exp(Function):
+    # y = e^x ;  dy/dx = y
+    @staticmethod
+    def forward(ctx, x):
+        y = np.exp(x)
+        ctx.y = y
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad * ctx.y,)
+
+
+class Log(Function):
+    # y = ln x ;  dy/dx = 1/x
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad / ctx.x,)
+
+
+class Sqrt(Function):
+    # y = sqrt(x) ;  dy/dx = 1 / (2 y)
+    @staticmethod
+    def forward(ctx, x):
+        y = np.sqrt(x)
+        ctx.y = y
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad / (2 * ctx.y),)
+
+
+class Abs(Function):
+    # y = |x| ;  dy/dx = sign(x)  (0 at x = 0)
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad * np.sign(ctx.x),)
+
+
+class Maximum(Function):
+    # y = max(a, b) ;  dy/da = [a >= b], dy/db = [a < b]  (ties go to a)
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.a_wins = a >= b
+        return np.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        wins = ctx.a_wins
+        return grad * wins, grad * ~wins
+
+
+class Minimum(Function):
+    # y = min(a, b) ;  dy/da = [a <= b], dy/db = [a > b]  (ties go to a)
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.a_wins = a <= b
+        return np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        wins = ctx.a_wins
+        return grad * wins, grad * ~wins
+
+
+class Clip(Function):
+    # y = min(max(x, lo), hi) ;  dy/dx = [lo <= x <= hi]
+    @staticmethod
+    def forward(ctx, x, lo=None, hi=None):
+        inside = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= lo
+        if hi is not None:
+            inside &= x <= hi
+        ctx.inside = inside
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad * ctx.inside,)
+
+
+class Where(Function):
+    # y = c ? a : b ;  dy/da = [c], dy/db = [not c]   (c is not differentiable)
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.cond = cond
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        cond = ctx.cond
+        return None, np.where(cond, grad, 0), np.where(cond, 0, grad)
+
+
+class AsType(Function):
+    # y = x as another float dtype ;  dy/dx = 1 (cast back)
+    name = "astype"
+
+    @staticmethod
+    def forward(ctx, x, dtype=None):
+        ctx.dtype = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.astype(ctx.dtype),)
+
+
+# ----- functional forms ---------------------------------------------------------------
+
+
+def add(a, b):
+    """a + b with broadcasting.
+
+    >>> import gradstep
+    >>> gradstep.ops.add(gradstep.tensor([1.0, 2.0]), 1.0)
+    tensor([2., 3.])
+    """
+    return Add.apply(*lift_pair(a, b))
+
+
+def sub(a, b):
+    """a - b with broadcasting.
+
+    >>> import gradstep
+    >>> gradstep.ops.sub(gradstep.tensor([1.0, 2.0]), 1.0)
+    tensor([0., 1.])
+    """
+    return Sub.apply(*lift_pair(a, b))
+
+
+def mul(a, b):
+    """a * b elementwise with broadcasting.
+
+    >>> import gradstep
+    >>> gradstep.ops.mul(gradstep.tensor([1.0, 2.0]), 3.0)
+    tensor([3., 6.])
+    """
+    return Mul.apply(*lift_pair(a, b))
+
+
+def div(a, b):
+    """a / b elementwise with broadcasting.
+
+    >>> import gradstep
+    >>> gradstep.ops.div(1.0, gradstep.tensor([2.0, 4.0]))
+    tensor([0.5 , 0.25])
+    """
+    return Div.apply(*lift_pair(a, b))
+
+
+def neg(x):
+    """-x.
+
+    >>> import gradstep
+    >>> gradstep.ops.neg(gradstep.tensor([1.0]))
+    tensor([-1.])
+    """
+    return Neg.apply(as_tensor(x))
+
+
+def pow(a, b):
+    """a ** b elementwise; the exponent may be a number or a tensor.
+
+    >>> import gradstep
+    >>> gradstep.ops.pow(gradstep.tensor([3.0]), 2)
+    tensor([9.])
+    """
+    return Pow.apply(*lift_pair(a, b))
+
+
+def exp(x):
+    """e ** x.
+
+    >>> import gradstep
+    >>> gradstep.ops.exp(gradstep.tensor([0.0]))
+    tensor([1.])
+    """
+    return Exp.apply(as_tensor(x))
+
+
+def log(x):
+    """Natural logarithm.
+
+    >>> import gradstep
+    >>> gradstep.ops.log(gradstep.tensor([1.0]))
+    tensor([0.])
+    """
+    return Log.apply(as_tensor(x))
+
+
+def sqrt(x):
+    """Square root.
+
+    >>> import gradstep
+    >>> gradstep.ops.sqrt(gradstep.tensor([4.0]))
+    tensor([2.])
+    """
+    return Sqrt.apply(as_tensor(x))
+
+
+def abs(x):
+    """|x| (subgradient 0 at 0).
+
+    >>> import gradstep
+    >>> gradstep.ops.abs(gradstep.tensor([-2.0]))
+    tensor([2.])
+    """
+    return Abs.apply(as_tensor(x))
+
+
+def maximum(a, b):
+    """Elementwise maximum with broadcasting.
+
+    >>> import gradstep
+    >>> gradstep.ops.maximum(gradstep.tensor([1.0, 5.0]), 2.0)
+    tensor([2., 5.])
+    """
+    return Maximum.apply(*lift_pair(a, b))
+
+
+def minimum(a, b):
+    """Elementwise minimum with broadcasting.
+
+    >>> import gradstep
+    >>> gradstep.ops.minimum(gradstep.tensor([1.0, 5.0]), 2.0)
+    tensor([1., 2.])
+    """
+    return Minimum.apply(*lift_pair(a, b))
+
+
+def clip(x, min=None, max=None):
+    """Limit values to [min, max]; the gradient is zero where x was clipped.
+
+    >>> import gradstep
+    >>> gradstep.ops.clip(gradstep.tensor([-1.0, 0.5, 2.0]), 0.0, 1.0)
+    tensor([0. , 0.5, 1. ])
+    """
+    if min is None and max is None:
+        raise ValueError("clip: give min, max or both")
+    return Clip.apply(as_tensor(x), lo=min, hi=max)
+
+
+def where(condition, a, b):
+    """Elementwise ``a if condition else b``; differentiable in a and b.
+
+    >>> import gradstep
+    >>> x = gradstep.tensor([-1.0, 2.0])
+    >>> gradstep.ops.where(x > 0, x, 0.0)
+    tensor([0., 2.])
+    """
+    cond = as_tensor(condition)
+    if cond.dtype != bool:
+        raise DTypeError(f"where: condition must be a boolean tensor, got dtype {cond.dtype}")
+    a, b = lift_pair(a, b)
+    return Where.apply(cond, a, b)
+
+
+def astype(x, dtype):
+    """Cast to another dtype; gradients are cast back.
+
+    >>> import gradstep, numpy as np
+    >>> gradstep.ops.astype(gradstep.tensor([1.0]), np.float64).dtype
+    dtype('float64')
+    """
+    return AsType.apply(as_tensor(x), dtype=np.dtype(dtype))

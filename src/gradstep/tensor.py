@@ -1,0 +1,371 @@
+"""Tensor: a NumPy array that remembers how it was computed, so gradients can flow back.
+
+Operators and methods delegate to the ops in ``gradstep.ops``; this file holds
+no math of its own.
+"""
+
+import numbers
+
+import numpy as np
+
+from .dtypes import get_default_dtype
+from .errors import DTypeError
+
+
+def _as_array(data, dtype=None):
+    """NumPy array for ``data`` under gradstep's dtype rules.
+
+    Python floats (and lists of them) become the default float dtype (float32);
+    Python ints stay integer (int64) and bools stay bool, as in PyTorch;
+    ndarrays keep their dtype.
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.asarray(data, dtype=dtype)
+    if isinstance(data, np.ndarray):
+        return data
+    array = np.asarray(data)
+    if array.dtype.kind == "f" and not isinstance(data, np.generic):
+        array = array.astype(get_default_dtype(), copy=False)
+    elif array.dtype.kind == "O":
+        raise DTypeError(f"tensor: cannot make a numeric tensor from {type(data).__name__} data")
+    return array
+
+
+def _check_can_require_grad(array, op="tensor"):
+    if array.dtype.kind not in "fc":
+        raise DTypeError(
+            f"{op}: only floating tensors can require grad, got dtype {array.dtype}; "
+            "convert with .float() or pass dtype=float32"
+        )
+
+
+class Tensor:
+    """An n-dimensional array with a gradient.
+
+    ``data`` is the numpy.ndarray, ``grad`` the accumulated gradient (an ndarray
+    of the same shape, or None), ``requires_grad`` whether backward() should
+    compute it. ``Tensor(ndarray)`` wraps the array without copying; use
+    ``gradstep.tensor`` to copy.
+
+    >>> import gradstep
+    >>> x = gradstep.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad
+    array([2., 4., 6.], dtype=float32)
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    __array_ufunc__ = None  # make ``ndarray + Tensor`` call Tensor.__radd__
+
+    def __init__(self, data, requires_grad=False, dtype=None):
+        self.data = _as_array(data, dtype)
+        self.grad = None
+        self._ctx = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    # ----- basic attributes -------------------------------------------------------
+    @property
+    def shape(self):
+        """Shape of the data, a tuple."""
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        """NumPy dtype of the data."""
+        return self.data.dtype
+
+    @property
+    def ndim(self):
+        """Number of dimensions."""
+        return self.data.ndim
+
+    @property
+    def size(self):
+        """Number of elements."""
+        return self.data.size
+
+    @property
+    def is_leaf(self):
+        """True for tensors not produced by a recorded op (their .grad is kept)."""
+        return self._ctx is None
+
+    @property
+    def T(self):
+        """Transpose (all axes reversed), differentiable."""
+        return ops.transpose(self)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        >>> import gradstep
+        >>> gradstep.tensor([2.5]).item()
+        2.5
+        """
+        return self.data.item()
+
+    def numpy(self):
+        """The underlying ndarray (shared, not copied).
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.0]).numpy()
+        array([1.], dtype=float32)
+        """
+        return self.data
+
+    def tolist(self):
+        """The data as nested Python lists."""
+        return self.data.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extra = ""
+        if self.data.dtype != get_default_dtype() and self.data.dtype.kind in "fc":
+            extra += f", dtype={self.data.dtype}"
+        if self._ctx is not None:
+            extra += f", grad_fn={self._ctx.fn.name}"
+        elif self.requires_grad:
+            extra += ", requires_grad=True"
+        return f"tensor({body}{extra})"
+
+    def __bool__(self):
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    __hash__ = object.__hash__
+
+    # ----- autograd ---------------------------------------------------------------
+    def requires_grad_(self, requires_grad=True):
+        """Set requires_grad in place (floating leaf tensors only); returns self.
+
+        >>> import gradstep
+        >>> gradstep.zeros(2).requires_grad_().requires_grad
+        True
+        """
+        if requires_grad:
+            _check_can_require_grad(self.data, "requires_grad_")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def backward(self, grad=None, retain_graph=False):
+        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
+
+        ``grad`` is needed when self is not a scalar (it is dL/d(self)).
+
+        >>> import gradstep
+        >>> w = gradstep.tensor([2.0], requires_grad=True)
+        >>> (3 * w).sum().backward(); w.grad
+        array([3.], dtype=float32)
+        """
+        engine.backward(self, grad, retain_graph)
+
+    def retain_grad(self):
+        """Keep this non-leaf tensor's gradient in ``.grad`` during backward()."""
+        engine.retain(self)
+        return self
+
+    def detach(self):
+        """A tensor sharing the data but cut from the graph (never requires grad).
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.0], requires_grad=True).detach().requires_grad
+        False
+        """
+        return Tensor(self.data)
+
+    def zero_grad(self):
+        """Set ``.grad`` to None."""
+        self.grad = None
+
+    # ----- dtype ------------------------------------------------------------------
+    def astype(self, dtype):
+        """Copy with another dtype (not differentiable across dtypes for integers)."""
+        return ops.astype(self, dtype=np.dtype(dtype))
+
+    def float(self):
+        """As float32."""
+        return self.astype(np.float32)
+
+    def double(self):
+        """As float64."""
+        return self.astype(np.float64)
+
+    # ----- arithmetic operators -----------------------------------------------------
+    def __add__(self, other):
+        return ops.add(self, other)
+
+    def __radd__(self, other):
+        return ops.add(other, self)
+
+    def __sub__(self, other):
+        return ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return ops.sub(other, self)
+
+    def __mul__(self, other):
+        return ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return ops.mul(other, self)
+
+    def __truediv__(self, other):
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return ops.div(other, self)
+
+    def __pow__(self, other):
+        return ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return ops.pow(other, self)
+
+    def __matmul__(self, other):
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return ops.matmul(other, self)
+
+    def __neg__(self):
+        return ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return ops.abs(self)
+
+    def __getitem__(self, index):
+        return ops.getitem(self, index)
+
+    # comparisons give boolean tensors that are not part of any graph
+    def __lt__(self, other):
+        return Tensor(self.data < _as_array(other))
+
+    def __le__(self, other):
+        return Tensor(self.data <= _as_array(other))
+
+    def __gt__(self, other):
+        return Tensor(self.data > _as_array(other))
+
+    def __ge__(self, other):
+        return Tensor(self.data >= _as_array(other))
+
+    def __eq__(self, other):
+        return Tensor(self.data == _as_array(other))
+
+    def __ne__(self, other):
+        return Tensor(self.data != _as_array(other))
+
+    # ----- methods: thin wrappers over gradstep.ops ---------------------------------
+    def exp(self):
+        return ops.exp(self)
+
+    def log(self):
+        return ops.log(self)
+
+    def sqrt(self):
+        return ops.sqrt(self)
+
+    def abs(self):
+        return ops.abs(self)
+
+    def pow(self, exponent):
+        return ops.pow(self, exponent)
+
+    def clip(self, min=None, max=None):
+        return ops.clip(self, min, max)
+
+    def maximum(self, other):
+        return ops.maximum(self, other)
+
+    def minimum(self, other):
+        return ops.minimum(self, other)
+
+    def sum(self, axis=None, keepdims=False):
+        return ops.sum(self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return ops.mean(self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return ops.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return ops.min(self, axis, keepdims)
+
+    def argmax(self, axis=None):
+        """Indices of the maxima (an integer tensor, not differentiable)."""
+        return Tensor(np.argmax(self.data, axis=axis))
+
+    def argmin(self, axis=None):
+        """Indices of the minima (an integer tensor, not differentiable)."""
+        return Tensor(np.argmin(self.data, axis=axis))
+
+    def matmul(self, other):
+        return ops.matmul(self, other)
+
+    def transpose(self, *axes):
+        return ops.transpose(self, *axes)
+
+    def reshape(self, *shape):
+        return ops.reshape(self, *shape)
+
+    def flatten(self, start_axis=0, end_axis=-1):
+        return ops.flatten(self, start_axis, end_axis)
+
+    def broadcast_to(self, shape):
+        return ops.broadcast_to(self, shape)
+
+    def expand_dims(self, axis):
+        return ops.expand_dims(self, axis)
+
+    def squeeze(self, axis=None):
+        return ops.squeeze(self, axis)
+
+    def sigmoid(self):
+        return ops.sigmoid(self)
+
+    def tanh(self):
+        return ops.tanh(self)
+
+    def relu(self):
+        return ops.relu(self)
+
+    def leaky_relu(self, negative_slope=0.01):
+        return ops.leaky_relu(self, negative_slope)
+
+    def elu(self, alpha=1.0):
+        return ops.elu(self, alpha)
+
+    def softplus(self):
+        return ops.softplus(self)
+
+    def softmax(self, axis=-1):
+        return ops.softmax(self, axis)
+
+    def log_softmax(self, axis=-1):
+        return ops.log_softmax(self, axis)
+
+
+# Bound at the end: the ops import Tensor from this module.
+from . import engine  # noqa: E402
+from . import ops  # noqa: E402
