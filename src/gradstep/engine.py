@@ -140,7 +140,7 @@ def retain(tensor):
 
     >>> import gradstep
     >>> x = gradstep.tensor(2.0, requires_grad=True)
-    >>> h = x * 3; h.retain_grad(); (h * h).backward(); float(h.grad)
+    >>> h = x * 3; _ = h.retain_grad(); (h * h).backward(); float(h.grad)
     12.0
     """
     if tensor._ctx is not None:

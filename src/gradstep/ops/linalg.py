@@ -1,1 +1,153 @@
-"""placeholder"""
+"""Linear algebra: matmul (1-D, 2-D, batched), transpose, and the fused linear layer x @ W + b."""
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..function import Function
+from ._lift import as_tensor
+
+
+def _swap_last(a):
+    return a.swapaxes(-1, -2)
+
+
+def _sum_to(grad, shape):
+    """Sum the leading batch dimensions that matmul broadcast, to get ``shape``."""
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    return grad.sum(axis=stretched, keepdims=True) if stretched else grad
+
+
+class MatMul(Function):
+    # Y = A B ;  dL/dA = dL/dY B^T,  dL/dB = A^T dL/dY   (1-D operands are promoted to rows/columns)
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.a, ctx.b = a, b
+        return a @ b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.a, ctx.b
+        if a.ndim == 1 and b.ndim == 1:  # inner product: y = a . b
+            return grad * b, grad * a
+        a2 = a[np.newaxis, :] if a.ndim == 1 else a
+        b2 = b[:, np.newaxis] if b.ndim == 1 else b
+        g2 = grad
+        if a.ndim == 1:
+            g2 = g2[..., np.newaxis, :]
+        if b.ndim == 1:
+            g2 = g2[..., np.newaxis]
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            ga = _sum_to(g2 @ _swap_last(b2), a2.shape).reshape(a.shape)
+        if ctx.needs_input_grad[1]:
+            gb = _sum_to(_swap_last(a2) @ g2, b2.shape).reshape(b.shape)
+        return ga, gb
+
+
+class Transpose(Function):
+    # Y = X^T (axes permuted) ;  dL/dX = (dL/dY) permuted back
+    @staticmethod
+    def forward(ctx, x, axes=None):
+        ctx.axes = axes
+        return np.transpose(x, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.axes is None:
+            return (np.transpose(grad),)
+        return (np.transpose(grad, np.argsort(ctx.axes)),)
+
+
+class Linear(Function):
+    # Y = X W + b ;  dL/dX = G W^T,  dL/dW = X^T G,  dL/db = sum_rows G
+    @staticmethod
+    def forward(ctx, x, w, b=None):
+        ctx.x, ctx.w = x, w
+        y = x @ w
+        if b is not None:
+            y += b
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.x, ctx.w
+        need = ctx.needs_input_grad
+        gx = grad @ w.T if need[0] else None
+        gw = None
+        if need[1]:
+            if x.ndim == 2 and x.shape[0] == 1:
+                gw = x.T * grad  # batch of one: an outer product, much faster as a broadcast multiply
+            else:
+                gw = x.reshape(-1, x.shape[-1]).T @ grad.reshape(-1, grad.shape[-1])
+        gb = None
+        if len(need) > 2 and need[2]:
+            gb = grad.reshape(-1, grad.shape[-1]).sum(axis=0)
+        return gx, gw, gb
+
+
+def _check_matmul(op, a, b):
+    if a.ndim == 0 or b.ndim == 0:
+        raise ShapeError(f"{op}: operands must have at least 1 dimension, got shapes {a.shape} and {b.shape}")
+    k_a = a.shape[-1]
+    k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if k_a != k_b:
+        raise ShapeError(f"{op}: cannot multiply {a.shape} by {b.shape}: {k_a} != {k_b}")
+    batch_a, batch_b = a.shape[:-2], b.shape[:-2]
+    try:
+        np.broadcast_shapes(batch_a, batch_b)
+    except ValueError:
+        raise ShapeError(f"{op}: batch dimensions of {a.shape} and {b.shape} do not broadcast") from None
+
+
+def matmul(a, b):
+    """Matrix product a @ b: 1-D (inner product / vector-matrix), 2-D, or batched over leading axes.
+
+    A mismatch of the inner dimensions is an error, never silently broadcast.
+
+    >>> import gradstep
+    >>> a = gradstep.ones(2, 3); b = gradstep.ones(3, 4)
+    >>> gradstep.ops.matmul(a, b).shape
+    (2, 4)
+    """
+    a, b = as_tensor(a), as_tensor(b)
+    _check_matmul("matmul", a, b)
+    return MatMul.apply(a, b)
+
+
+def transpose(x, *axes):
+    """Permute axes; with no axes, reverse them (x.T).
+
+    >>> import gradstep
+    >>> gradstep.ops.transpose(gradstep.ones(2, 3)).shape
+    (3, 2)
+    """
+    x = as_tensor(x)
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = tuple(axes[0])
+    if axes and sorted(a % x.ndim for a in axes) != list(range(x.ndim)):
+        raise ShapeError(f"transpose: axes {axes} are not a permutation of the {x.ndim} axes of shape {x.shape}")
+    return Transpose.apply(x, axes=tuple(a % x.ndim for a in axes) if axes else None)
+
+
+def linear(x, weight, bias=None):
+    """The fused affine map x @ W + b with W of shape (in_features, out_features).
+
+    >>> import gradstep
+    >>> x = gradstep.ones(5, 3); W = gradstep.ones(3, 2); b = gradstep.zeros(2)
+    >>> gradstep.ops.linear(x, W, b).shape
+    (5, 2)
+    """
+    x, weight = as_tensor(x), as_tensor(weight)
+    if weight.ndim != 2:
+        raise ShapeError(f"linear: weight must be 2-D (in_features, out_features), got shape {weight.shape}")
+    if x.ndim == 0 or x.shape[-1] != weight.shape[0]:
+        raise ShapeError(f"linear: cannot multiply {x.shape} by {weight.shape}: {x.shape[-1] if x.ndim else None} != {weight.shape[0]}")
+    if bias is None:
+        return Linear.apply(x, weight)
+    bias = as_tensor(bias)
+    if bias.shape != (weight.shape[1],):
+        raise ShapeError(f"linear: bias must have shape ({weight.shape[1]},) to match weight {weight.shape}, got {bias.shape}")
+    return Linear.apply(x, weight, bias)

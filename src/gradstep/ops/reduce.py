@@ -1,1 +1,134 @@
-"""placeholder"""
+"""Reductions over axes: sum, mean, max, min (``axis`` an int, a tuple or None; ``keepdims``)."""
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..function import Function
+from ._lift import as_tensor
+
+
+def _normalize_axis(axis, ndim, op):
+    """``axis`` as a tuple of non-negative ints (None means every axis), with a clear error."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    normalized = []
+    for a in axes:
+        if not -ndim <= a < (ndim or 1):
+            raise ShapeError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
+        normalized.append(int(a) % (ndim or 1))
+    return tuple(normalized)
+
+
+def _expand(grad, shape, axes, keepdims):
+    """Put back the reduced axes of ``grad`` (size 1) so it broadcasts against the input."""
+    if keepdims or not axes or grad.ndim == len(shape):
+        return grad
+    return np.expand_dims(grad, axes)
+
+
+class Sum(Function):
+    # y = sum_i x_i ;  dy/dx_i = 1
+    @staticmethod
+    def forward(ctx, x, axes=(), keepdims=False):
+        ctx.shape, ctx.axes, ctx.keepdims = x.shape, axes, keepdims
+        return x.sum(axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (np.broadcast_to(_expand(grad, ctx.shape, ctx.axes, ctx.keepdims), ctx.shape),)
+
+
+class Mean(Function):
+    # y = (1/n) sum_i x_i ;  dy/dx_i = 1/n
+    @staticmethod
+    def forward(ctx, x, axes=(), keepdims=False):
+        ctx.shape, ctx.axes, ctx.keepdims = x.shape, axes, keepdims
+        ctx.count = int(np.prod([x.shape[a] for a in axes]))
+        return x.mean(axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = _expand(grad, ctx.shape, ctx.axes, ctx.keepdims) / grad.dtype.type(ctx.count)
+        return (np.broadcast_to(g, ctx.shape),)
+
+
+class Max(Function):
+    # y = max_i x_i ;  dy/dx_i = [x_i = y] / (number of maxima)   (ties share the gradient)
+    @staticmethod
+    def forward(ctx, x, axes=(), keepdims=False):
+        y = x.max(axis=axes, keepdims=True)
+        ctx.hit = x == y
+        ctx.axes, ctx.keepdims = axes, keepdims
+        return y if keepdims else np.squeeze(y, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (_extreme_grad(ctx, grad),)
+
+
+class Min(Function):
+    # y = min_i x_i ;  dy/dx_i = [x_i = y] / (number of minima)   (ties share the gradient)
+    @staticmethod
+    def forward(ctx, x, axes=(), keepdims=False):
+        y = x.min(axis=axes, keepdims=True)
+        ctx.hit = x == y
+        ctx.axes, ctx.keepdims = axes, keepdims
+        return y if keepdims else np.squeeze(y, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (_extreme_grad(ctx, grad),)
+
+
+def _extreme_grad(ctx, grad):
+    hit = ctx.hit
+    g = _expand(grad, hit.shape, ctx.axes, ctx.keepdims)
+    return hit * (g / hit.sum(axis=ctx.axes, keepdims=True).astype(g.dtype))
+
+
+def _reduce(op, fn, x, axis, keepdims):
+    x = as_tensor(x)
+    if fn is not Sum and fn is not Mean and x.size == 0:
+        raise ShapeError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
+    return fn.apply(x, axes=_normalize_axis(axis, x.ndim, op), keepdims=keepdims)
+
+
+def sum(x, axis=None, keepdims=False):
+    """Sum over ``axis`` (all axes by default).
+
+    >>> import gradstep
+    >>> gradstep.ops.sum(gradstep.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
+    tensor([4., 6.])
+    """
+    return _reduce("sum", Sum, x, axis, keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    """Mean over ``axis`` (all axes by default).
+
+    >>> import gradstep
+    >>> gradstep.ops.mean(gradstep.tensor([1.0, 2.0, 3.0]))
+    tensor(2.)
+    """
+    return _reduce("mean", Mean, x, axis, keepdims)
+
+
+def max(x, axis=None, keepdims=False):
+    """Maximum over ``axis``; tied maxima share the gradient equally.
+
+    >>> import gradstep
+    >>> gradstep.ops.max(gradstep.tensor([[1.0, 5.0], [3.0, 4.0]]), axis=1)
+    tensor([5., 4.])
+    """
+    return _reduce("max", Max, x, axis, keepdims)
+
+
+def min(x, axis=None, keepdims=False):
+    """Minimum over ``axis``; tied minima share the gradient equally.
+
+    >>> import gradstep
+    >>> gradstep.ops.min(gradstep.tensor([[1.0, 5.0], [3.0, 4.0]]), axis=1)
+    tensor([1., 3.])
+    """
+    return _reduce("min", Min, x, axis, keepdims)

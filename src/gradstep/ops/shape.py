@@ -1,1 +1,250 @@
-"""placeholder"""
+"""Shape ops: they move values around; gradients are moved back the same way."""
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..function import Function
+from ._lift import as_tensor
+
+
+class Reshape(Function):
+    # Y = X viewed with another shape ;  dL/dX = dL/dY reshaped back
+    @staticmethod
+    def forward(ctx, x, shape=()):
+        ctx.shape = x.shape
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.reshape(ctx.shape),)
+
+
+class GetItem(Function):
+    # Y = X[index] ;  dL/dX = zeros with dL/dY scattered (added) at index
+    name = "getitem"
+
+    @staticmethod
+    def forward(ctx, x, index=None):
+        ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        if _is_basic(ctx.index):
+            out[ctx.index] = grad
+        else:
+            np.add.at(out, ctx.index, grad)  # repeated indices add up
+        return (out,)
+
+
+class Concatenate(Function):
+    # Y = [X1, X2, ...] along axis ;  dL/dXi = the slice of dL/dY that Xi filled
+    @staticmethod
+    def forward(ctx, *xs, axis=0):
+        ctx.axis = axis
+        ctx.splits = np.cumsum([x.shape[axis] for x in xs])[:-1]
+        return np.concatenate(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(np.split(grad, ctx.splits, axis=ctx.axis))
+
+
+class Stack(Function):
+    # Y[i] = Xi along a new axis ;  dL/dXi = dL/dY[i]
+    @staticmethod
+    def forward(ctx, *xs, axis=0):
+        ctx.axis, ctx.count = axis, len(xs)
+        return np.stack(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(np.take(grad, i, axis=ctx.axis) for i in range(ctx.count))
+
+
+class BroadcastTo(Function):
+    # Y = X repeated to a larger shape ;  dL/dX = dL/dY summed over the repeats (by the engine)
+    name = "broadcast_to"
+
+    @staticmethod
+    def forward(ctx, x, shape=()):
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad,)
+
+
+class ExpandDims(Function):
+    # Y = X with a new axis of size 1 ;  dL/dX = dL/dY without it
+    name = "expand_dims"
+
+    @staticmethod
+    def forward(ctx, x, axis=0):
+        ctx.axis = axis
+        return np.expand_dims(x, axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (np.squeeze(grad, axis=ctx.axis),)
+
+
+class Squeeze(Function):
+    # Y = X without axes of size 1 ;  dL/dX = dL/dY reshaped back
+    @staticmethod
+    def forward(ctx, x, axis=None):
+        ctx.shape = x.shape
+        return np.squeeze(x, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.reshape(ctx.shape),)
+
+
+def _is_basic(index):
+    """True for indexing by ints, slices, None and Ellipsis only (no element appears twice)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
+
+
+def _index_data(index):
+    """Tensors inside an index become their arrays."""
+    if isinstance(index, tuple):
+        return tuple(_index_data(p) for p in index)
+    return getattr(index, "data", index) if hasattr(index, "requires_grad") else index
+
+
+def reshape(x, *shape):
+    """Same values, another shape (one dimension may be -1).
+
+    >>> import gradstep
+    >>> gradstep.ops.reshape(gradstep.ones(2, 3), 3, 2).shape
+    (3, 2)
+    """
+    x = as_tensor(x)
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    try:
+        np.broadcast_to(0, x.shape).reshape(shape)  # checks the shape without touching data
+    except ValueError:
+        raise ShapeError(f"reshape: cannot reshape tensor of shape {x.shape} ({x.size} elements) into {shape}") from None
+    return Reshape.apply(x, shape=shape)
+
+
+def flatten(x, start_axis=0, end_axis=-1):
+    """Merge the axes start_axis..end_axis into one (``flatten(x, 1)`` keeps the batch axis).
+
+    >>> import gradstep
+    >>> gradstep.ops.flatten(gradstep.ones(4, 28, 28), 1).shape
+    (4, 784)
+    """
+    x = as_tensor(x)
+    if x.ndim == 0:
+        return reshape(x, 1)
+    start, end = start_axis % x.ndim, end_axis % x.ndim
+    if start > end:
+        raise ShapeError(f"flatten: start_axis {start_axis} comes after end_axis {end_axis} for shape {x.shape}")
+    shape = x.shape[:start] + (-1,) + x.shape[end + 1 :]
+    if x.size == 0:
+        shape = x.shape[:start] + (int(np.prod(x.shape[start : end + 1])),) + x.shape[end + 1 :]
+    return Reshape.apply(x, shape=shape)
+
+
+def getitem(x, index):
+    """Indexing and slicing as in NumPy (ints, slices, None, ..., integer or boolean arrays).
+
+    >>> import gradstep
+    >>> gradstep.ops.getitem(gradstep.arange(6).reshape(2, 3), (1, slice(0, 2)))
+    tensor([3, 4])
+    """
+    x = as_tensor(x)
+    index = _index_data(index)
+    try:
+        np.broadcast_to(0, x.shape)[index]
+    except IndexError as err:
+        raise ShapeError(f"getitem: index {index!r} is invalid for shape {x.shape}: {err}") from None
+    return GetItem.apply(x, index=index)
+
+
+def _check_same_shapes(op, xs, axis, skip_axis):
+    if not xs:
+        raise ShapeError(f"{op}: needs at least one tensor")
+    first = xs[0].shape
+    for x in xs[1:]:
+        a = [n for i, n in enumerate(first) if not (skip_axis and i == axis % max(len(first), 1))]
+        b = [n for i, n in enumerate(x.shape) if not (skip_axis and i == axis % max(len(x.shape), 1))]
+        if len(first) != len(x.shape) or a != b:
+            where = f" except along axis {axis}" if skip_axis else ""
+            raise ShapeError(f"{op}: shapes {first} and {x.shape} must match{where}")
+
+
+def concatenate(tensors, axis=0):
+    """Join tensors along an existing axis.
+
+    >>> import gradstep
+    >>> gradstep.ops.concatenate([gradstep.ones(2, 3), gradstep.zeros(1, 3)]).shape
+    (3, 3)
+    """
+    xs = [as_tensor(t) for t in tensors]
+    _check_same_shapes("concatenate", xs, axis, True)
+    return Concatenate.apply(*xs, axis=axis)
+
+
+def stack(tensors, axis=0):
+    """Join same-shaped tensors along a new axis.
+
+    >>> import gradstep
+    >>> gradstep.ops.stack([gradstep.ones(3), gradstep.zeros(3)]).shape
+    (2, 3)
+    """
+    xs = [as_tensor(t) for t in tensors]
+    _check_same_shapes("stack", xs, axis, False)
+    return Stack.apply(*xs, axis=axis)
+
+
+def broadcast_to(x, shape):
+    """Repeat along axes of size 1 (and new leading axes) to reach ``shape``.
+
+    >>> import gradstep
+    >>> gradstep.ops.broadcast_to(gradstep.ones(3), (2, 3)).shape
+    (2, 3)
+    """
+    x = as_tensor(x)
+    shape = tuple(shape)
+    try:
+        fits = np.broadcast_shapes(x.shape, shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ShapeError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}")
+    return BroadcastTo.apply(x, shape=shape)
+
+
+def expand_dims(x, axis):
+    """Insert an axis of size 1 at ``axis``.
+
+    >>> import gradstep
+    >>> gradstep.ops.expand_dims(gradstep.ones(3), 0).shape
+    (1, 3)
+    """
+    x = as_tensor(x)
+    if not -x.ndim - 1 <= axis <= x.ndim:
+        raise ShapeError(f"expand_dims: axis {axis} is out of range for shape {x.shape}")
+    return ExpandDims.apply(x, axis=axis)
+
+
+def squeeze(x, axis=None):
+    """Remove axes of size 1 (all of them, or the given one).
+
+    >>> import gradstep
+    >>> gradstep.ops.squeeze(gradstep.ones(1, 3, 1)).shape
+    (3,)
+    """
+    x = as_tensor(x)
+    if axis is not None:
+        axes = (axis,) if isinstance(axis, int) else tuple(axis)
+        for a in axes:
+            if not -x.ndim <= a < x.ndim or x.shape[a] != 1:
+                raise ShapeError(f"squeeze: axis {a} of shape {x.shape} does not have size 1")
+    return Squeeze.apply(x, axis=axis)
