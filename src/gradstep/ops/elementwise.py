@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..errors import DTypeError
+from ..errors import DTypeError, ShapeError
 from ..function import Function
 from ._lift import as_tensor, lift_pair
 
@@ -208,6 +208,22 @@ class AsType(Function):
 # ----- functional forms ---------------------------------------------------------------
 
 
+def _binary(fn, a, b):
+    """Apply a broadcasting binary op, with a clear error when the shapes cannot broadcast."""
+    a, b = lift_pair(a, b)
+    if a.data.shape != b.data.shape:
+        _check_broadcast(fn.name, a.data.shape, b.data.shape)
+    return fn.apply(a, b)
+
+
+def _check_broadcast(op, *shapes):
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        listed = " and ".join(str(s) for s in shapes)
+        raise ShapeError(f"{op}: cannot broadcast shapes {listed}") from None
+
+
 def add(a, b):
     """a + b with broadcasting.
 
@@ -215,7 +231,7 @@ def add(a, b):
     >>> gradstep.ops.add(gradstep.tensor([1.0, 2.0]), 1.0)
     tensor([2., 3.])
     """
-    return Add.apply(*lift_pair(a, b))
+    return _binary(Add, a, b)
 
 
 def sub(a, b):
@@ -225,7 +241,7 @@ def sub(a, b):
     >>> gradstep.ops.sub(gradstep.tensor([1.0, 2.0]), 1.0)
     tensor([0., 1.])
     """
-    return Sub.apply(*lift_pair(a, b))
+    return _binary(Sub, a, b)
 
 
 def mul(a, b):
@@ -235,7 +251,7 @@ def mul(a, b):
     >>> gradstep.ops.mul(gradstep.tensor([1.0, 2.0]), 3.0)
     tensor([3., 6.])
     """
-    return Mul.apply(*lift_pair(a, b))
+    return _binary(Mul, a, b)
 
 
 def div(a, b):
@@ -245,7 +261,7 @@ def div(a, b):
     >>> gradstep.ops.div(1.0, gradstep.tensor([2.0, 4.0]))
     tensor([0.5 , 0.25])
     """
-    return Div.apply(*lift_pair(a, b))
+    return _binary(Div, a, b)
 
 
 def neg(x):
@@ -265,7 +281,7 @@ def pow(a, b):
     >>> gradstep.ops.pow(gradstep.tensor([3.0]), 2)
     tensor([9.])
     """
-    return Pow.apply(*lift_pair(a, b))
+    return _binary(Pow, a, b)
 
 
 def exp(x):
@@ -315,7 +331,7 @@ def maximum(a, b):
     >>> gradstep.ops.maximum(gradstep.tensor([1.0, 5.0]), 2.0)
     tensor([2., 5.])
     """
-    return Maximum.apply(*lift_pair(a, b))
+    return _binary(Maximum, a, b)
 
 
 def minimum(a, b):
@@ -325,7 +341,7 @@ def minimum(a, b):
     >>> gradstep.ops.minimum(gradstep.tensor([1.0, 5.0]), 2.0)
     tensor([1., 2.])
     """
-    return Minimum.apply(*lift_pair(a, b))
+    return _binary(Minimum, a, b)
 
 
 def clip(x, min=None, max=None):
@@ -352,6 +368,7 @@ def where(condition, a, b):
     if cond.dtype != bool:
         raise DTypeError(f"where: condition must be a boolean tensor, got dtype {cond.dtype}")
     a, b = lift_pair(a, b)
+    _check_broadcast("where", cond.shape, a.shape, b.shape)
     return Where.apply(cond, a, b)
 
 

@@ -1,0 +1,171 @@
+"""backward(): accumulation, repeated use, deep graphs, freeing, no_grad."""
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+import gradstep
+from gradstep.engine import topological_order
+
+
+def test_x_times_x_sums_both_paths():
+    x = gradstep.tensor(3.0, requires_grad=True)
+    (x * x).backward()
+    assert float(x.grad) == 6.0
+
+
+def test_tensor_used_in_several_branches():
+    # f = x^2 + 3x + exp(x) ; df/dx = 2x + 3 + exp(x)
+    x = gradstep.tensor(np.array(0.5), requires_grad=True)
+    f = x * x + 3 * x + x.exp()
+    f.backward()
+    assert np.isclose(float(x.grad), 2 * 0.5 + 3 + np.exp(0.5))
+
+
+def test_diamond_graph_visits_shared_node_once():
+    x = gradstep.tensor(np.array(2.0), requires_grad=True)
+    h = x * 3
+    y = h * h + h  # dy/dh = 2h + 1, dh/dx = 3
+    y.backward()
+    assert float(x.grad) == (2 * 6 + 1) * 3
+
+
+def test_chain_of_100000_ops_needs_no_recursion():
+    x = gradstep.tensor(np.array(1.0), requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y + 1.0
+    y.backward()
+    assert float(x.grad) == 1.0
+    assert y.item() == 100_001.0
+
+
+def test_backward_twice_accumulates():
+    x = gradstep.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    (x * x).sum().backward()
+    assert np.array_equal(x.grad, [4.0, 8.0])
+
+
+def test_retain_graph_allows_a_second_pass():
+    x = gradstep.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 3).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    assert np.array_equal(x.grad, [6.0, 6.0])
+
+
+def test_backward_through_freed_graph_is_a_clear_error():
+    x = gradstep.tensor([1.0], requires_grad=True)
+    y = (x.exp() * 2).sum()
+    y.backward()
+    with pytest.raises(gradstep.GraphFreedError, match="freed.*retain_graph=True"):
+        y.backward()
+
+
+def test_saved_arrays_are_released_after_backward():
+    x = gradstep.tensor(np.ones(1000), requires_grad=True)
+    h = x.exp()  # exp saves its output for backward
+    saved = weakref.ref(h._ctx.y)
+    y = (h * 2).sum()
+    del h
+    y.backward()
+    gc.collect()
+    assert saved() is None
+
+
+def test_intermediate_tensors_are_released_after_backward():
+    x = gradstep.tensor(np.ones(10), requires_grad=True)
+    h = x * 2
+    h_ref = weakref.ref(h)
+    y = (h * h).sum()
+    del h
+    y.backward()
+    gc.collect()
+    assert h_ref() is None
+
+
+def test_no_grad_records_nothing():
+    x = gradstep.tensor([1.0], requires_grad=True)
+    with gradstep.no_grad():
+        y = x * 2
+        assert not gradstep.is_grad_enabled()
+    assert gradstep.is_grad_enabled()
+    assert not y.requires_grad and y._ctx is None
+
+
+def test_no_grad_as_decorator_and_enable_grad_inside():
+    x = gradstep.tensor([1.0], requires_grad=True)
+
+    @gradstep.no_grad()
+    def double(t):
+        with gradstep.enable_grad():
+            inner = t * 2
+        return t * 2, inner
+
+    outer, inner = double(x)
+    assert not outer.requires_grad and inner.requires_grad
+
+
+def test_detach_cuts_the_graph():
+    x = gradstep.tensor([2.0], requires_grad=True)
+    y = (x * x).detach() * x  # only the last factor is differentiated: dy/dx = x^2
+    y.sum().backward()
+    assert np.array_equal(x.grad, [4.0])
+
+
+def test_non_scalar_backward_needs_grad():
+    x = gradstep.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(gradstep.GradstepError, match=r"shape \(2,\) is not a scalar"):
+        (x * 2).backward()
+    (x * 2).backward(np.array([1.0, 10.0], dtype=np.float32))
+    assert np.array_equal(x.grad, [2.0, 20.0])
+
+
+def test_backward_grad_of_wrong_shape():
+    x = gradstep.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(gradstep.ShapeError, match=r"grad of shape \(3,\) does not match output of shape \(2,\)"):
+        (x * 2).backward(np.ones(3))
+
+
+def test_backward_without_graph_is_a_clear_error():
+    with pytest.raises(gradstep.GradstepError, match="does not require grad"):
+        gradstep.tensor(1.0).backward()
+
+
+def test_leaf_grads_are_independent_arrays():
+    # add passes the same gradient to both inputs: each leaf must still own its .grad
+    a = gradstep.tensor([1.0], requires_grad=True)
+    b = gradstep.tensor([1.0], requires_grad=True)
+    (a + b).sum().backward()
+    a.grad *= 10
+    assert b.grad[0] == 1.0
+
+
+def test_retain_grad_keeps_intermediate_gradient():
+    x = gradstep.tensor(2.0, requires_grad=True)
+    h = (x * 3).retain_grad()
+    (h * h).backward()
+    assert float(h.grad) == 12.0
+
+
+def test_float32_stays_float32_with_python_scalars():
+    x = gradstep.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 0.5 + 1.0) / 3.0 - 2.0
+    y.sum().backward()
+    assert y.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+def test_gradient_cast_back_to_leaf_dtype_when_dtypes_mix():
+    x32 = gradstep.tensor([1.0], requires_grad=True)
+    x64 = gradstep.tensor(np.array([2.0]), requires_grad=True)
+    (x32 * x64).sum().backward()
+    assert x32.grad.dtype == np.float32 and x64.grad.dtype == np.float64
+
+
+def test_topological_order_puts_outputs_first():
+    x = gradstep.tensor(1.0, requires_grad=True)
+    y = ((x + 1) * 2).exp()
+    assert [c.fn.name for c in topological_order(y._ctx)] == ["exp", "mul", "add"]

@@ -1,0 +1,64 @@
+"""Gradients checked against closed forms written out from the math."""
+
+import numpy as np
+
+import gradstep
+from gradstep import ops
+
+
+def test_sum_of_broadcast_add_counts_repeats():
+    a = gradstep.tensor(np.zeros((3, 1)), requires_grad=True)
+    b = gradstep.tensor(np.zeros((1, 4)), requires_grad=True)
+    (a + b).sum().backward()
+    # each element of a is repeated 4 times, each element of b 3 times
+    assert np.array_equal(a.grad, np.full((3, 1), 4.0))
+    assert np.array_equal(b.grad, np.full((1, 4), 3.0))
+
+
+def test_softmax_cross_entropy_by_hand_gradient_is_p_minus_onehot():
+    z = gradstep.tensor(np.array([[1.0, 2.0, 3.0]]), requires_grad=True)
+    loss = -ops.log_softmax(z)[0, 2]
+    loss.backward()
+    p = np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum()
+    assert np.allclose(z.grad, p - np.array([0, 0, 1.0]))
+
+
+def test_sigmoid_derivative_is_s_times_one_minus_s():
+    z = gradstep.tensor(np.array([-2.0, 0.0, 3.0]), requires_grad=True)
+    ops.sigmoid(z).sum().backward()
+    s = 1 / (1 + np.exp(-np.array([-2.0, 0.0, 3.0])))
+    assert np.allclose(z.grad, s * (1 - s))
+
+
+def test_matmul_gradients_are_g_bt_and_at_g():
+    a_val = np.arange(6.0).reshape(2, 3)
+    b_val = np.arange(12.0).reshape(3, 4) / 10
+    a = gradstep.tensor(a_val, requires_grad=True)
+    b = gradstep.tensor(b_val, requires_grad=True)
+    (a @ b).sum().backward()
+    g = np.ones((2, 4))
+    assert np.allclose(a.grad, g @ b_val.T)
+    assert np.allclose(b.grad, a_val.T @ g)
+
+
+def test_linear_batch_of_one_outer_product():
+    x_val = np.array([[1.0, 2.0, 3.0]])
+    x = gradstep.tensor(x_val)
+    w = gradstep.tensor(np.zeros((3, 2)), requires_grad=True)
+    b = gradstep.tensor(np.zeros(2), requires_grad=True)
+    out = ops.linear(x, w, b)
+    out.backward(np.array([[1.0, -1.0]]))
+    assert np.array_equal(w.grad, np.outer(x_val[0], [1.0, -1.0]))
+    assert np.array_equal(b.grad, [1.0, -1.0])
+
+
+def test_max_ties_share_the_gradient():
+    x = gradstep.tensor(np.array([1.0, 3.0, 3.0]), requires_grad=True)
+    ops.max(x).backward()
+    assert np.array_equal(x.grad, [0.0, 0.5, 0.5])
+
+
+def test_getitem_with_repeated_indices_adds_up():
+    x = gradstep.tensor(np.zeros(3), requires_grad=True)
+    x[np.array([0, 0, 2])].sum().backward()
+    assert np.array_equal(x.grad, [2.0, 0.0, 1.0])
