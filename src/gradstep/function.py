@@ -91,10 +91,11 @@ class Function:
         result = Tensor.__new__(Tensor)
         result.data = out
         result.grad = None
-        if _GradMode.enabled and any(t.requires_grad for t in inputs):
+        needs = [t.requires_grad for t in inputs]
+        if True in needs and _GradMode.enabled:
             ctx.fn = cls
             ctx.inputs = inputs
-            ctx.needs_input_grad = tuple(t.requires_grad for t in inputs)
+            ctx.needs_input_grad = needs
             ctx.freed = False
             ctx.retained = None
             result.requires_grad = True
