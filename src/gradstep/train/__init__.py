@@ -1,0 +1,1 @@
+"""Training: Trainer, callbacks, metrics and checkpoints."""

@@ -1,0 +1,328 @@
+"""Checkpoints: model, optimizer, RNG states and metadata in one safetensors file, written atomically.
+
+File layout (one ``.safetensors`` file, no pickle anywhere):
+
+- tensors ``model.<name>`` hold ``model.state_dict()`` (parameters and buffers);
+- tensors ``optimizer.<path>`` hold every array inside ``optimizer.state_dict()``,
+  e.g. ``optimizer.state.3.exp_avg``; the rest of that nested dict (numbers,
+  lists, the ``global_step``) is JSON in the header metadata with
+  ``{"__tensor__": name}`` where an array was;
+- the metadata also holds the RNG states (``Generator.bit_generator.state`` as
+  JSON) and the user's metadata (``epoch=...``, ``global_step=...``, anything
+  JSON-serialisable, arrays allowed).
+
+Loading parses a length-prefixed JSON header and raw little-endian buffers, so
+an untrusted file cannot run code. Saving writes a temporary file in the same
+folder, flushes and fsyncs it, then ``os.replace``-s it over the target: a crash
+or an exception during a save leaves the previous checkpoint intact.
+"""
+
+import contextlib
+import json
+import os
+import tempfile
+
+import numpy as np
+
+from ..random import default_generator
+from .errors import CheckpointError
+
+_FORMAT = "gradstep.checkpoint"
+_VERSION = 1
+_TENSOR = "__tensor__"  # JSON placeholder for an array stored as a tensor
+_ITEMS = "__items__"  # JSON form of a dict whose keys are not all strings
+_DEFAULT_RNG = "gradstep.default"  # the generator set by gradstep.manual_seed
+
+
+def _safetensors(fn):
+    try:
+        import safetensors.numpy
+    except ImportError as err:
+        raise ImportError(f'{fn} needs the safetensors package: pip install "gradstep[checkpoint]"') from err
+    return safetensors
+
+
+# ----- nested state <-> JSON + named tensors ------------------------------------------
+def _encode(obj, name, tensors, fn):
+    """JSON-able copy of ``obj`` with every array moved into ``tensors`` under a dotted name."""
+    data = getattr(obj, "data", None)
+    if isinstance(data, np.ndarray):  # a gradstep Tensor
+        obj = data
+    if isinstance(obj, np.ndarray):
+        tensors[name] = np.ascontiguousarray(obj)
+        return {_TENSOR: name}
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, (list, tuple)):
+        return [_encode(v, f"{name}.{i}", tensors, fn) for i, v in enumerate(obj)]
+    if isinstance(obj, dict):
+        if all(isinstance(k, str) for k in obj):
+            return {k: _encode(v, f"{name}.{k}", tensors, fn) for k, v in obj.items()}
+        items = []
+        for k, v in obj.items():
+            if isinstance(k, np.integer):
+                k = int(k)
+            if not isinstance(k, (int, str)):
+                raise CheckpointError(f"{fn}: cannot store key {k!r} of {name} (keys must be str or int)")
+            items.append([k, _encode(v, f"{name}.{k}", tensors, fn)])
+        return {_ITEMS: items}
+    raise CheckpointError(
+        f"{fn}: cannot store {name} of type {type(obj).__name__}; "
+        "checkpoints hold arrays, numbers, strings, bools, None, lists and dicts"
+    )
+
+
+def _decode(obj, tensors, used, where):
+    """Inverse of ``_encode``: put the arrays back (recording which tensors were used)."""
+    if isinstance(obj, list):
+        return [_decode(v, tensors, used, where) for v in obj]
+    if isinstance(obj, dict):
+        if set(obj) == {_TENSOR}:
+            name = obj[_TENSOR]
+            if name not in tensors:
+                raise CheckpointError(f"load_checkpoint: {where} refers to tensor {name!r}, which is missing")
+            used.add(name)
+            return tensors[name]
+        if set(obj) == {_ITEMS}:
+            return {k: _decode(v, tensors, used, where) for k, v in obj[_ITEMS]}
+        return {k: _decode(v, tensors, used, where) for k, v in obj.items()}
+    return obj
+
+
+def _generator_states(rngs, fn):
+    states = {_DEFAULT_RNG: default_generator().bit_generator.state}
+    for name, gen in (rngs or {}).items():
+        if not isinstance(gen, np.random.Generator):
+            raise CheckpointError(f"{fn}: rngs[{name!r}] must be a numpy.random.Generator, got {type(gen).__name__}")
+        states[name] = gen.bit_generator.state
+    return states
+
+
+# ----- writing --------------------------------------------------------------------------
+def _atomic_write(path, data):
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    # make the rename itself durable (POSIX); some platforms cannot open folders
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def save_checkpoint(path, model, optimizer=None, *, rngs=None, **meta):
+    """Save model (and optimizer) state, RNG states and metadata to one safetensors file.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Target file; missing folders are created. The write is atomic.
+    model : Module
+        Anything with ``state_dict() -> {name: ndarray}``.
+    optimizer : Optimizer, optional
+        Its whole ``state_dict()`` (hyper-parameters, ``global_step``, moments).
+    rngs : dict of str -> numpy.random.Generator, optional
+        Generators whose states to store (e.g. a DataLoader's ``rng``). The
+        generator set by ``gradstep.manual_seed`` is always stored.
+    **meta
+        JSON-serialisable metadata (numbers, strings, lists, dicts, arrays),
+        e.g. ``epoch=5``; returned by ``load_checkpoint``.
+
+    >>> import numpy as np, tempfile, os
+    >>> class Tiny:
+    ...     def __init__(self): self.w = np.zeros(3, np.float32)
+    ...     def state_dict(self): return {"w": self.w.copy()}
+    ...     def load_state_dict(self, sd, strict=True): self.w[...] = sd["w"]
+    >>> a, b = Tiny(), Tiny(); a.w[:] = [1, 2, 3]
+    >>> path = os.path.join(tempfile.mkdtemp(), "ckpt.safetensors")
+    >>> save_checkpoint(path, a, epoch=4)
+    >>> load_checkpoint(path, b), b.w
+    ({'epoch': 4}, array([1., 2., 3.], dtype=float32))
+    """
+    fn = "save_checkpoint"
+    st = _safetensors(fn)
+    tensors = {}
+    for name, value in model.state_dict().items():
+        tensors[f"model.{name}"] = np.ascontiguousarray(getattr(value, "data", value))
+    metadata = {"format": _FORMAT, "version": str(_VERSION)}
+    if optimizer is not None:
+        metadata["optimizer"] = json.dumps(_encode(optimizer.state_dict(), "optimizer", tensors, fn))
+    metadata["rng"] = json.dumps(_encode(_generator_states(rngs, fn), "rng", tensors, fn))
+    metadata["meta"] = json.dumps(_encode(meta, "meta", tensors, fn))
+    _atomic_write(path, st.numpy.save(tensors, metadata=metadata))
+
+
+# ----- reading --------------------------------------------------------------------------
+def read_checkpoint(path):
+    """``(tensors, metadata)`` of a checkpoint file, validated but not applied to anything.
+
+    ``metadata`` has the keys ``optimizer`` (or None), ``rng`` and ``meta``,
+    with arrays already put back. Truncated, corrupt or foreign files raise
+    ``CheckpointError`` naming the file.
+
+    >>> import numpy as np, tempfile, os
+    >>> class Tiny:
+    ...     def state_dict(self): return {"w": np.ones(2)}
+    >>> path = os.path.join(tempfile.mkdtemp(), "c.safetensors")
+    >>> save_checkpoint(path, Tiny(), note="hello")
+    >>> tensors, info = read_checkpoint(path)
+    >>> sorted(tensors), info["meta"]
+    (['model.w'], {'note': 'hello'})
+    """
+    st = _safetensors("load_checkpoint")
+    path = os.fspath(path)
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        tensors = st.numpy.load(data)
+        # the header is 8 bytes of little-endian length, then JSON; load() has validated it
+        header_len = int.from_bytes(data[:8], "little")
+        raw = json.loads(data[8 : 8 + header_len]).get("__metadata__") or {}
+    except Exception as err:  # safetensors raises its own error type for every kind of damage
+        raise CheckpointError(
+            f"load_checkpoint: {path!r} is not a readable checkpoint (truncated or corrupt file?): {err}"
+        ) from err
+    if raw.get("format") != _FORMAT:
+        raise CheckpointError(f"load_checkpoint: {path!r} is a safetensors file but not a gradstep checkpoint")
+    if int(raw.get("version", 0)) > _VERSION:
+        raise CheckpointError(
+            f"load_checkpoint: {path!r} has checkpoint format version {raw['version']}; "
+            f"this gradstep reads version {_VERSION} or older, please upgrade"
+        )
+    used = {name for name in tensors if name.startswith("model.")}
+    try:
+        info = {
+            "optimizer": _decode(json.loads(raw["optimizer"]), tensors, used, "optimizer")
+            if "optimizer" in raw
+            else None,
+            "rng": _decode(json.loads(raw["rng"]), tensors, used, "rng"),
+            "meta": _decode(json.loads(raw["meta"]), tensors, used, "meta"),
+        }
+    except (KeyError, ValueError) as err:
+        if isinstance(err, CheckpointError):
+            raise CheckpointError(f"{err} (in {path!r})") from None
+        raise CheckpointError(f"load_checkpoint: {path!r} has damaged metadata: {err!r}") from err
+    stray = sorted(set(tensors) - used)
+    if stray:
+        raise CheckpointError(f"load_checkpoint: {path!r} has unexpected tensors {stray}")
+    return tensors, info
+
+
+def _check_model(path, model, tensors):
+    """Tensors for ``model.load_state_dict``, after checking names and shapes."""
+    expected = model.state_dict()
+    stored = {name[len("model.") :]: arr for name, arr in tensors.items() if name.startswith("model.")}
+    missing = sorted(set(expected) - set(stored))
+    extra = sorted(set(stored) - set(expected))
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing tensors {missing}")
+        if extra:
+            parts.append(f"unexpected tensors {extra}")
+        raise CheckpointError(f"load_checkpoint: {path!r} does not match the model: {'; '.join(parts)}")
+    for name, arr in stored.items():
+        want = np.shape(getattr(expected[name], "data", expected[name]))
+        if arr.shape != want:
+            raise CheckpointError(
+                f"load_checkpoint: tensor {name!r} has shape {arr.shape} in {path!r} but the model expects {want}"
+            )
+    return stored
+
+
+def _check_optimizer(path, optimizer, state):
+    if state is None:
+        raise CheckpointError(f"load_checkpoint: {path!r} holds no optimizer state (it was saved without one)")
+    current = optimizer.state_dict()["param_groups"]
+    want = [len(g["params"]) for g in current]
+    got = [len(g["params"]) for g in state["param_groups"]]
+    if want != got:
+        raise CheckpointError(
+            f"load_checkpoint: the optimizer in {path!r} has parameter groups of sizes {got} "
+            f"but this optimizer has {want}"
+        )
+
+
+def load_checkpoint(path, model, optimizer=None, *, rngs=None, restore_default_rng=True):
+    """Restore a checkpoint written by ``save_checkpoint`` into ``model`` (and ``optimizer``).
+
+    Everything is checked before anything is changed: missing or unexpected
+    tensors, shapes that differ from the model's (the message names the tensor
+    and both shapes), an optimizer with other parameter groups, damaged files.
+
+    Parameters
+    ----------
+    path : str or PathLike
+    model : Module
+        Receives ``load_state_dict`` with the stored tensors (strict).
+    optimizer : Optimizer, optional
+        Receives ``load_state_dict`` with the stored optimizer state.
+    rngs : dict of str -> numpy.random.Generator, optional
+        Generators to set to the states stored under the same names.
+    restore_default_rng : bool
+        Also set gradstep's default generator (``gradstep.manual_seed``) to its
+        stored state, so dropout and other default-RNG draws continue exactly.
+
+    Returns
+    -------
+    dict
+        The metadata passed to ``save_checkpoint`` as ``**meta``.
+
+    >>> import numpy as np, tempfile, os
+    >>> class Tiny:
+    ...     def __init__(self, n): self.w = np.zeros(n)
+    ...     def state_dict(self): return {"w": self.w.copy()}
+    ...     def load_state_dict(self, sd, strict=True): self.w[...] = sd["w"]
+    >>> path = os.path.join(tempfile.mkdtemp(), "c.safetensors")
+    >>> save_checkpoint(path, Tiny(3))
+    >>> load_checkpoint(path, Tiny(4))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gradstep.train.errors.CheckpointError: load_checkpoint: tensor 'w' has shape (3,) in '...' but the model expects (4,)
+    """
+    tensors, info = read_checkpoint(path)
+    path = os.fspath(path)
+    stored = _check_model(path, model, tensors)
+    if optimizer is not None:
+        _check_optimizer(path, optimizer, info["optimizer"])
+    states = info["rng"]
+    for name in rngs or {}:
+        if name not in states:
+            raise CheckpointError(
+                f"load_checkpoint: {path!r} has no state for generator {name!r} (stored: {sorted(states)})"
+            )
+    model.load_state_dict(stored, strict=True)
+    if optimizer is not None:
+        optimizer.load_state_dict(info["optimizer"])
+    for name, gen in (rngs or {}).items():
+        _set_state(path, name, gen, states[name])
+    if restore_default_rng and _DEFAULT_RNG in states:
+        _set_state(path, _DEFAULT_RNG, default_generator(), states[_DEFAULT_RNG])
+    return info["meta"]
+
+
+def _set_state(path, name, gen, state):
+    try:
+        gen.bit_generator.state = state
+    except (TypeError, ValueError) as err:
+        raise CheckpointError(
+            f"load_checkpoint: cannot restore generator {name!r} from {path!r}: {err} "
+            f"(stored {state.get('bit_generator')!r}, target {type(gen.bit_generator).__name__})"
+        ) from err
