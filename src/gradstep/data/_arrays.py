@@ -1,0 +1,28 @@
+"""Turn the inputs the data package accepts (ndarrays, Tensors, array-likes) into ndarrays."""
+
+import numpy as np
+
+from ..tensor import Tensor
+from .errors import DataError
+
+
+def as_array(data, where, name="X"):
+    """The ndarray behind ``data``: a Tensor's ``.data``, an ndarray itself, else ``np.asarray``.
+
+    Never copies an ndarray or a Tensor. Raises DataError, naming ``where`` and
+    ``name``, for scalars (data needs a first, sample axis).
+
+    >>> import numpy as np, gradstep
+    >>> a = np.zeros((2, 3))
+    >>> as_array(gradstep.Tensor(a), "f") is a
+    True
+    """
+    if isinstance(data, Tensor):
+        array = data.data
+    elif isinstance(data, np.ndarray):
+        array = data
+    else:
+        array = np.asarray(data)
+    if array.ndim == 0:
+        raise DataError(f"{where}: {name} must have a sample axis, got a scalar {array!r}")
+    return array
