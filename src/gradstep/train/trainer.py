@@ -1,0 +1,364 @@
+"""Trainer: ``fit`` / ``evaluate`` / ``predict`` for a model, a loss and an optimizer, with callbacks."""
+
+import time
+
+import numpy as np
+
+from ..creation import tensor
+from ..data import DataLoader, train_test_split
+from ..errors import ShapeError
+from ..grad_mode import no_grad
+from ..tensor import Tensor
+from .callbacks import Callback, TerminateOnNaN
+from .checkpoint import load_checkpoint, save_checkpoint
+from .errors import TrainingConfigError
+from .history import History
+from .metrics import get_metric
+from .progress import ProgressBar
+
+
+def _array(x, where, name):
+    """The ndarray inside a Tensor or an ndarray as is (no copy); other data via gradstep's dtype rules."""
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, np.ndarray):
+        return x
+    if x is None:
+        raise TrainingConfigError(f"{where}: {name} is None")
+    return tensor(x).data
+
+
+def _pair(data, where, name):
+    if not (isinstance(data, (tuple, list)) and len(data) == 2):
+        raise TrainingConfigError(f"{where}: {name} must be a pair (X, y), got {type(data).__name__}")
+    X, y = _array(data[0], where, f"{name} X"), _array(data[1], where, f"{name} y")
+    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
+        raise ShapeError(f"{where}: {name} X has shape {X.shape} but y has shape {y.shape}; they need the same length")
+    return X, y
+
+
+def _module_generators(model):
+    """Named numpy Generators held by the model's modules (e.g. a Dropout's own ``rng``)."""
+    named_modules = getattr(model, "named_modules", None)
+    if named_modules is None:
+        return {}
+    found = {}
+    for prefix, module in named_modules():
+        for attr, value in vars(module).items():
+            if isinstance(value, np.random.Generator):
+                found[f"module.{prefix}.{attr}" if prefix else f"module.{attr}"] = value
+    return found
+
+
+class Trainer:
+    """Train a model with a loss and an optimizer, Keras-style, with callbacks and exact resume.
+
+    Parameters
+    ----------
+    model : Module
+        ``model(x) -> Tensor``; switched to train mode for updates and to eval
+        mode (under ``no_grad``) for evaluation and prediction.
+    loss : callable
+        ``loss(output, target) -> scalar Tensor``, e.g. ``nn.CrossEntropyLoss()``.
+    optimizer : Optimizer
+        Over ``model.parameters()``.
+    metrics : sequence of str or callable
+        Names from ``gradstep.train.metrics.METRICS`` (``"accuracy"``, ``"f1"``,
+        ``"r2"``, ...) or functions ``f(y_true, y_pred) -> float``; computed on
+        the model's outputs each epoch (train and validation).
+    callbacks : sequence of Callback
+    progress : bool
+        Show a tqdm bar per epoch and a summary line; ``False`` is silent.
+    terminate_on_nan : bool
+        Add a ``TerminateOnNaN`` callback (unless one is given): the first NaN
+        or infinite batch loss raises ``TrainingDivergedError``.
+
+    Attributes
+    ----------
+    history : History
+        Logs of the current run (kept across ``save``/``load``).
+    epoch : int
+        Number of epochs completed.
+    stop_training : bool
+        Set by a callback to stop after the current batch.
+    stop_reason : str or None
+        Why the last ``fit`` stopped before ``epochs`` (early stopping, divergence).
+
+    Examples
+    --------
+    >>> import numpy as np, gradstep
+    >>> from gradstep import nn, optim
+    >>> from gradstep.train import Trainer
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 2)).astype(np.float32)
+    >>> y = (X[:, 0] + X[:, 1] > 0).astype(np.int64)
+    >>> model = nn.Sequential(nn.Linear(2, 8, seed=0), nn.ReLU(), nn.Linear(8, 2, seed=1))
+    >>> trainer = Trainer(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.5),
+    ...                   metrics=["accuracy"], progress=False)
+    >>> history = trainer.fit((X, y), validation_split=0.25, epochs=20, batch_size=16, seed=0)
+    >>> history["val_accuracy"][-1] > 0.9
+    True
+    """
+
+    def __init__(self, model, loss, optimizer, metrics=(), callbacks=(), progress=True, terminate_on_nan=True):
+        if not callable(model):
+            raise TrainingConfigError(f"Trainer: model must be callable (a Module), got {type(model).__name__}")
+        if not callable(loss):
+            raise TrainingConfigError(f"Trainer: loss must be callable (output, target) -> Tensor, got {loss!r}")
+        for method in ("zero_grad", "step"):
+            if not callable(getattr(optimizer, method, None)):
+                raise TrainingConfigError(f"Trainer: optimizer has no {method}() method: {optimizer!r}")
+        if isinstance(metrics, str) or callable(metrics):
+            metrics = [metrics]
+        self.metrics = [get_metric(m) for m in metrics]
+        names = [name for name, _ in self.metrics]
+        duplicates = sorted({n for n in names if names.count(n) > 1} | {n for n in names if n in ("loss", "lr")})
+        if duplicates:
+            raise TrainingConfigError(f"Trainer: metric names must be unique and not 'loss' or 'lr': {duplicates}")
+        callbacks = list(callbacks)
+        for cb in callbacks:
+            if not isinstance(cb, Callback):
+                raise TrainingConfigError(f"Trainer: callbacks must be Callback instances, got {cb!r}")
+        self.model = model
+        self.loss = loss
+        self.optimizer = optimizer
+        self.callbacks = callbacks
+        self.progress = bool(progress)
+        self.terminate_on_nan = bool(terminate_on_nan)
+        self.history = History()
+        self.epoch = 0
+        self.stop_training = False
+        self.stop_reason = None
+        self._loader = None
+        self._progress_bar = None
+        self._pending = None  # state from load(), applied when the next fit starts
+
+    # ----- the loop ------------------------------------------------------------------
+    def _all_callbacks(self):
+        internal = []
+        if self.terminate_on_nan and not any(isinstance(cb, TerminateOnNaN) for cb in self.callbacks):
+            internal.append(TerminateOnNaN())
+        self._progress_bar = ProgressBar() if self.progress else None
+        if self._progress_bar is not None:
+            internal.append(self._progress_bar)
+        return internal + self.callbacks
+
+    def fit(self, train, val=None, validation_split=0.0, epochs=10, batch_size=32, shuffle=True, seed=None,
+            initial_epoch=0, transform=None):  # fmt: skip
+        """Train for epochs ``initial_epoch .. epochs - 1``; returns the History.
+
+        Parameters
+        ----------
+        train : (X, y)
+            ndarrays or Tensors; batches are wrapped as Tensors without copying
+            (pass float32 X for speed).
+        val : (X_val, y_val), optional
+            Evaluated after every epoch in eval mode; logged as ``val_loss`` and
+            ``val_<metric>``.
+        validation_split : float
+            Instead of ``val``: hold out this fraction of ``train`` (a shuffled
+            split drawn from ``seed``).
+        epochs : int
+            Index of the last epoch plus one (as in Keras).
+        batch_size : int or None
+            1 is online learning, k minibatches, None full batch.
+        shuffle : bool
+            A fresh permutation of the examples every epoch.
+        seed : int or numpy.random.Generator, optional
+            Seeds the shuffling and the validation split; the same seed gives
+            bit-identical training.
+        initial_epoch : int
+            Epoch to start from; after ``load``, pass ``trainer.epoch`` to resume.
+        transform : callable (X_batch, rng) -> X_batch, optional
+            Data augmentation applied to training batches only.
+
+        Returns
+        -------
+        History
+        """
+        where = "Trainer.fit"
+        X, y = _pair(train, where, "train")
+        if not (isinstance(epochs, int) and epochs >= 1):
+            raise TrainingConfigError(f"{where}: epochs must be an int >= 1, got {epochs!r}")
+        if not (isinstance(initial_epoch, int) and 0 <= initial_epoch < epochs):
+            raise TrainingConfigError(
+                f"{where}: initial_epoch must be an int in [0, epochs), got {initial_epoch!r} with epochs={epochs}"
+            )
+        if not (isinstance(validation_split, (int, float)) and 0.0 <= validation_split < 1.0):
+            raise TrainingConfigError(f"{where}: validation_split must be in [0, 1), got {validation_split!r}")
+        if val is not None and validation_split:
+            raise TrainingConfigError(f"{where}: pass either val=(X_val, y_val) or validation_split, not both")
+        if val is not None:
+            X_val, y_val = _pair(val, where, "val")
+        elif validation_split:
+            X, X_val, y, y_val = train_test_split(X, y, test_fraction=validation_split, seed=seed)
+        else:
+            X_val = y_val = None
+        loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed, transform=transform)
+        self._loader = loader
+
+        callbacks = self._all_callbacks()
+        batch_callbacks = [cb for cb in callbacks if type(cb).on_batch_end is not Callback.on_batch_end]
+        if initial_epoch == 0:
+            self.history = History()
+        self.history.params = {"epochs": epochs, "steps": len(loader), "batch_size": loader.batch_size,
+                               "samples": len(X)}  # fmt: skip
+        self.stop_training = False
+        self.stop_reason = None
+        for cb in callbacks:
+            cb.set_trainer(self)
+        for cb in callbacks:
+            cb.on_train_begin({})
+        self._apply_pending(loader)
+
+        model, loss_fn, optimizer = self.model, self.loss, self.optimizer
+        try:
+            for epoch in range(initial_epoch, epochs):
+                for cb in callbacks:
+                    cb.on_epoch_begin(epoch, {})
+                started = time.perf_counter()
+                model.train()
+                total, count = 0.0, 0
+                outputs, targets = [], []
+                batch_logs = {}
+                for step, (xb, yb) in enumerate(loader):
+                    out = model(Tensor(xb))
+                    loss = loss_fn(out, Tensor(yb))
+                    optimizer.zero_grad()
+                    loss.backward()
+                    optimizer.step()
+                    value = float(loss.data)  # a Python float: nothing of the graph survives the step
+                    n = len(xb)
+                    total += value * n
+                    count += n
+                    if self.metrics:
+                        outputs.append(out.data)
+                        targets.append(yb)
+                    batch_logs["loss"] = value
+                    batch_logs["mean_loss"] = total / count
+                    batch_logs["size"] = n
+                    for cb in batch_callbacks:
+                        cb.on_batch_end(step, batch_logs)
+                    if self.stop_training:
+                        break
+                # epoch loss = sample-weighted mean of the batch losses
+                logs = {"loss": total / count}
+                if self.metrics:
+                    logs.update(self._metric_logs(np.concatenate(targets), np.concatenate(outputs)))
+                if X_val is not None:
+                    logs.update({f"val_{k}": v for k, v in self.evaluate(X_val, y_val).items()})
+                logs["lr"] = self._current_lr()
+                logs["seconds"] = time.perf_counter() - started
+                self.epoch = epoch + 1
+                self.history.append(epoch, logs)
+                for cb in callbacks:
+                    cb.on_epoch_end(epoch, logs)
+                if self.stop_training:
+                    break
+        finally:
+            for cb in callbacks:
+                cb.on_train_end({})
+            self._progress_bar = None
+        return self.history
+
+    def _metric_logs(self, y_true, y_pred):
+        return {name: float(fn(y_true, y_pred)) for name, fn in self.metrics}
+
+    def _current_lr(self):
+        """The optimizer's current learning rate as a float, or None if it has none."""
+        try:
+            return float(self.optimizer.lr)
+        except (AttributeError, TypeError, ValueError):
+            return None
+
+    def echo(self, text):
+        """Print a message under the progress bar when ``progress=True`` (callbacks use this)."""
+        if self._progress_bar is not None:
+            self._progress_bar.write(text)
+
+    # ----- evaluation ------------------------------------------------------------------
+    def predict(self, X, batch_size=None):
+        """Model outputs for ``X`` as an ndarray, in eval mode with no graph recorded.
+
+        ``batch_size=None`` runs all of ``X`` at once; an int runs it in chunks.
+        The model's previous train/eval mode is restored afterwards.
+        """
+        X = _array(X, "Trainer.predict", "X")
+        if X.ndim == 0:
+            raise ShapeError(f"Trainer.predict: X must have a batch dimension, got shape {X.shape}")
+        if batch_size is not None and not (isinstance(batch_size, int) and batch_size >= 1):
+            raise TrainingConfigError(f"Trainer.predict: batch_size must be None or an int >= 1, got {batch_size!r}")
+        was_training = getattr(self.model, "training", False)
+        self.model.eval()
+        try:
+            with no_grad():
+                if batch_size is None or batch_size >= len(X):
+                    return self.model(Tensor(X)).data
+                chunks = [self.model(Tensor(X[i : i + batch_size])).data for i in range(0, len(X), batch_size)]
+                return np.concatenate(chunks)
+        finally:
+            self.model.train(was_training)
+
+    def evaluate(self, X, y, batch_size=None):
+        """``{"loss": ..., <metric>: ...}`` on ``(X, y)`` in eval mode, without recording a graph.
+
+        The loss is computed once over all outputs, so it is exact for any
+        reduction of the loss.
+        """
+        X, y = _pair((X, y), "Trainer.evaluate", "data")
+        out = self.predict(X, batch_size)
+        with no_grad():
+            logs = {"loss": float(self.loss(Tensor(out), Tensor(y)).data)}
+        logs.update(self._metric_logs(y, out))
+        return logs
+
+    # ----- checkpoints -----------------------------------------------------------------
+    def save(self, path, **meta):
+        """Save everything needed to resume exactly: model, optimizer, RNGs, epoch, history, callbacks.
+
+        One safetensors file, written atomically (see ``save_checkpoint``).
+        ``meta`` is extra JSON-serialisable metadata returned by ``load``.
+        """
+        rngs = _module_generators(self.model)
+        trainer_state = {
+            "epoch": self.epoch,
+            "history": self.history.to_dict(),
+            "callbacks": [{"class": type(cb).__name__, "state": cb.state_dict()} for cb in self.callbacks],
+            "loader_rng": None if self._loader is None else self._loader.rng.bit_generator.state,
+        }
+        save_checkpoint(path, self.model, self.optimizer, rngs=rngs, trainer=trainer_state, **meta)
+
+    def load(self, path):
+        """Restore a file written by ``save``; the next ``fit(..., initial_epoch=trainer.epoch)`` resumes.
+
+        Model, optimizer, the model's own generators and gradstep's default
+        generator are restored now; the shuffling state, the history and the
+        callbacks' counters when that ``fit`` starts. Returns the user metadata.
+        """
+        meta = load_checkpoint(path, self.model, self.optimizer, rngs=_module_generators(self.model))
+        state = meta.pop("trainer", None)
+        if state is None:
+            raise TrainingConfigError(
+                f"Trainer.load: {str(path)!r} was written by save_checkpoint, not Trainer.save; "
+                "use gradstep.train.load_checkpoint for it"
+            )
+        self.epoch = state["epoch"]
+        self.history = History.from_dict(state["history"])
+        self._pending = state
+        return meta
+
+    def _apply_pending(self, loader):
+        """After ``load``: continue the shuffling stream and the callbacks' counters."""
+        state, self._pending = self._pending, None
+        if state is None:
+            return
+        if state["loader_rng"] is not None:
+            loader.rng.bit_generator.state = state["loader_rng"]
+        seen = {}
+        for cb in self.callbacks:
+            name = type(cb).__name__
+            index = seen.get(name, 0)
+            seen[name] = index + 1
+            matches = [s for s in state["callbacks"] if s["class"] == name]
+            if index < len(matches):
+                cb.load_state_dict(matches[index]["state"])
