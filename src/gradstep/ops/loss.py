@@ -1,0 +1,248 @@
+"""Fused, numerically stable losses: one graph node each, with the reduction built in.
+
+Each op takes ``reduction`` = "mean" | "sum" | "none" and, where it has them,
+class or element weights as a non-differentiable ndarray attribute. The checks
+on labels and shapes live in ``gradstep.nn.functional``, which is how these ops
+are meant to be called; the ops themselves assume valid input.
+
+In the comments, l_i is the loss of sample (or element) i, g_i = dL/dl_i is
+what the reduction passes back: the incoming gradient divided by the
+normaliser N for "mean", as is for "sum" and "none".
+"""
+
+import numpy as np
+
+from ..function import Function
+
+
+def _reduce(losses, reduction, count):
+    """The loss after reduction: sum / count for "mean", sum for "sum", the array for "none"."""
+    if reduction == "none":
+        return losses
+    total = losses.sum()
+    if reduction == "mean":
+        total = total / losses.dtype.type(count)
+    return np.asarray(total, dtype=losses.dtype)
+
+
+def _per_loss_grad(grad, reduction, count):
+    """g = dL/dl: grad / N for "mean", grad for "sum" (scalars), the array for "none"."""
+    if reduction == "mean":
+        return grad / grad.dtype.type(count)
+    return grad
+
+
+class SoftmaxCrossEntropy(Function):
+    # l_i = -sum_k w_k t_ik log softmax(z_i)_k ;  dl_i/dz_i = (sum_k w_k t_ik) softmax(z_i) - w t_i,
+    # i.e. (softmax - onehot) for labels without weights; dl_i/dt_ik = -w_k log softmax(z_i)_k
+    name = "softmax_cross_entropy"
+
+    @staticmethod
+    def forward(ctx, z, target, weight=None, reduction="mean"):
+        n = z.shape[0]
+        shifted = z - z.max(axis=1, keepdims=True)  # log-sum-exp trick: exp never overflows
+        labels = target.dtype.kind in "iu"
+        if labels:
+            rows = np.arange(n)
+            picked = shifted[rows, target]
+            p = np.exp(shifted, out=shifted)  # reuse the buffer: p = softmax(z)
+            total = p.sum(axis=1)
+            p /= total[:, None]
+            losses = np.log(total) - picked  # -log softmax(z)_y = logsumexp(z) - z_y
+            w_y = None
+            count = n
+            if weight is not None:
+                w_y = weight[target]
+                losses *= w_y
+                count = w_y.sum()  # weighted mean, as PyTorch
+            ctx.rows, ctx.w_y = rows, w_y
+        else:
+            p = np.exp(shifted)
+            total = p.sum(axis=1, keepdims=True)
+            p /= total
+            log_p = shifted
+            log_p -= np.log(total)
+            wt = target if weight is None else target * weight
+            losses = -np.einsum("ij,ij->i", wt, log_p)
+            count = n  # probability targets: mean over the batch, as PyTorch
+            ctx.log_p, ctx.wt, ctx.weight = log_p, wt, weight
+        ctx.p, ctx.target, ctx.labels, ctx.reduction, ctx.count = p, target, labels, reduction, count
+        return _reduce(losses, reduction, count)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = _per_loss_grad(grad, ctx.reduction, ctx.count)
+        per_row = g.ndim == 1  # reduction "none": one g_i per sample
+        if ctx.labels:
+            if ctx.w_y is not None:
+                g = g * ctx.w_y
+                per_row = True
+            gz = ctx.p * (g[:, None] if per_row else g)  # (softmax - onehot) * g in one pass plus n updates
+            gz[ctx.rows, ctx.target] -= g
+            return gz, None
+        g_col = g[:, None] if per_row else g
+        wt = ctx.wt
+        gz = ctx.p * wt.sum(axis=1, keepdims=True)
+        gz -= wt
+        gz *= g_col
+        gt = None
+        if ctx.needs_input_grad[1]:
+            gt = ctx.log_p * g_col
+            if ctx.weight is not None:
+                gt *= ctx.weight
+            np.negative(gt, out=gt)
+        return gz, gt
+
+
+class NLL(Function):
+    # l_i = -w_y log p_iy (inputs are log-probabilities) ;  dl_i/d(log p_ik) = -w_y [k = y_i]
+    name = "nll"
+
+    @staticmethod
+    def forward(ctx, log_p, target, weight=None, reduction="mean"):
+        rows = np.arange(log_p.shape[0])
+        losses = -log_p[rows, target]
+        count = log_p.shape[0]
+        w_y = None
+        if weight is not None:
+            w_y = weight[target]
+            losses *= w_y
+            count = w_y.sum()
+        ctx.shape, ctx.rows, ctx.target, ctx.w_y, ctx.reduction, ctx.count = (
+            log_p.shape, rows, target, w_y, reduction, count
+        )
+        return _reduce(losses, reduction, count)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = _per_loss_grad(grad, ctx.reduction, ctx.count)
+        if ctx.w_y is not None:
+            g = g * ctx.w_y
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        out[ctx.rows, ctx.target] = -g
+        return out, None
+
+
+class BCEWithLogits(Function):
+    # l = max(z, 0) - z t + log(1 + e^-|z|)  (= -t log s(z) - (1 - t) log(1 - s(z)), stable) ;
+    # dl/dz = sigmoid(z) - t,  dl/dt = -z
+    name = "bce_with_logits"
+
+    @staticmethod
+    def forward(ctx, z, t, weight=None, reduction="mean"):
+        e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+        losses = np.maximum(z, 0)
+        losses -= z * t
+        losses += np.log1p(e)
+        if weight is not None:
+            losses = losses * weight
+        ctx.z, ctx.t, ctx.e, ctx.weight, ctx.reduction, ctx.count = z, t, e, weight, reduction, losses.size
+        return _reduce(losses, reduction, losses.size)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = _per_loss_grad(grad, ctx.reduction, ctx.count)
+        if ctx.weight is not None:
+            g = g * ctx.weight
+        z, e = ctx.z, ctx.e
+        s = np.where(z >= 0, 1 / (1 + e), e / (1 + e))  # sigmoid(z) from the saved e^-|z|
+        s -= ctx.t
+        s *= g
+        gt = -z * g if ctx.needs_input_grad[1] else None
+        return s, gt
+
+
+class BCE(Function):
+    # l = -(t log p + (1 - t) log(1 - p)), each log clamped at >= -100 as PyTorch ;
+    # dl/dp = (p - t) / max(p (1 - p), 1e-12),  dl/dt = log(1 - p) - log p
+    name = "bce"
+
+    @staticmethod
+    def forward(ctx, p, t, weight=None, reduction="mean"):
+        floor = p.dtype.type(-100)
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), floor)
+            log_q = np.maximum(np.log1p(-p), floor)
+        losses = log_p * t
+        losses += log_q * (1 - t)
+        np.negative(losses, out=losses)
+        if weight is not None:
+            losses *= weight
+        ctx.p, ctx.t, ctx.log_p, ctx.log_q = p, t, log_p, log_q
+        ctx.weight, ctx.reduction, ctx.count = weight, reduction, losses.size
+        return _reduce(losses, reduction, losses.size)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = _per_loss_grad(grad, ctx.reduction, ctx.count)
+        if ctx.weight is not None:
+            g = g * ctx.weight
+        p = ctx.p
+        gp = (p - ctx.t) / np.maximum(p * (1 - p), p.dtype.type(1e-12))
+        gp *= g
+        gt = (ctx.log_q - ctx.log_p) * g if ctx.needs_input_grad[1] else None
+        return gp, gt
+
+
+class SquaredError(Function):
+    # l = c (x - y)^2 ;  dl/dx = 2 c (x - y),  dl/dy = -2 c (x - y)   (c = 1, or 1/2 for the course's half form)
+    name = "squared_error"
+
+    @staticmethod
+    def forward(ctx, x, y, factor=1.0, reduction="mean"):
+        d = x - y
+        losses = d * d
+        if factor != 1.0:
+            losses *= losses.dtype.type(factor)
+        ctx.d, ctx.factor, ctx.reduction, ctx.count = d, factor, reduction, d.size
+        return _reduce(losses, reduction, d.size)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = _per_loss_grad(grad, ctx.reduction, ctx.count)
+        gx = ctx.d * (g * grad.dtype.type(2 * ctx.factor))
+        gy = -gx if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class AbsoluteError(Function):
+    # l = |x - y| ;  dl/dx = sign(x - y),  dl/dy = -sign(x - y)   (0 where x = y)
+    name = "absolute_error"
+
+    @staticmethod
+    def forward(ctx, x, y, reduction="mean"):
+        d = x - y
+        ctx.sign, ctx.reduction, ctx.count = np.sign(d), reduction, d.size
+        return _reduce(np.abs(d, out=d), reduction, d.size)
+
+    @staticmethod
+    def backward(ctx, grad):
+        gx = ctx.sign * _per_loss_grad(grad, ctx.reduction, ctx.count)
+        gy = -gx if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class MultiMarginHinge(Function):
+    # l_i = sum_{j != y_i} max(0, s_ij - s_iy + margin) ;
+    # dl_i/ds_ij = [s_ij - s_iy + margin > 0] for j != y_i,  dl_i/ds_iy = -(number of such j)
+    name = "multi_margin_hinge"
+
+    @staticmethod
+    def forward(ctx, s, target, margin=1.0, reduction="mean"):
+        rows = np.arange(s.shape[0])
+        margins = s - s[rows, target][:, None]
+        margins += s.dtype.type(margin)
+        margins[rows, target] = 0
+        active = margins > 0
+        losses = np.einsum("ij,ij->i", margins, active.astype(s.dtype))
+        ctx.rows, ctx.target, ctx.active, ctx.reduction, ctx.count = rows, target, active, reduction, s.shape[0]
+        return _reduce(losses, reduction, s.shape[0])
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = _per_loss_grad(grad, ctx.reduction, ctx.count)
+        g_col = g[:, None] if g.ndim == 1 else g
+        gs = ctx.active * g_col
+        gs = gs.astype(grad.dtype, copy=False)
+        gs[ctx.rows, ctx.target] = -ctx.active.sum(axis=1) * g
+        return gs, None
