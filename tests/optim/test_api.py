@@ -22,7 +22,7 @@ OPTIMIZERS = {
 
 
 def make_problem(seed=0):
-    """A float32 linear model W (3, 2), b (2,), an unused parameter u, and its squared-error loss."""
+    """A float32 linear model W (3, 2), b (2,), an unused parameter u, its squared-error loss and the data."""
     rng = np.random.default_rng(seed)
     W = gradstep.tensor(rng.standard_normal((3, 2)).astype(np.float32), requires_grad=True)
     b = gradstep.tensor(rng.standard_normal(2).astype(np.float32), requires_grad=True)
@@ -34,15 +34,14 @@ def make_problem(seed=0):
         r = x @ W + b - y
         return (r * r).sum()
 
-    loss.data = (x.data, y.data)
-    return [W, b, u], loss
+    return [W, b, u], loss, (x.data, y.data)
 
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_minimize_equals_compute_apply_equals_zero_grad_backward_step(name):
     runs = []
     for style in ("pytorch", "tensorflow", "minimize"):
-        params, loss = make_problem()
+        params, loss, _ = make_problem()
         opt = OPTIMIZERS[name](params)
         for _ in range(4):
             if style == "pytorch":
@@ -65,7 +64,7 @@ def test_minimize_equals_compute_apply_equals_zero_grad_backward_step(name):
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_float32_parameters_and_state_stay_float32(name):
-    params, loss = make_problem()
+    params, loss, _ = make_problem()
     opt = OPTIMIZERS[name](params)
     for _ in range(3):
         opt.minimize(loss())
@@ -77,7 +76,7 @@ def test_float32_parameters_and_state_stay_float32(name):
 
 
 def test_updates_are_in_place():
-    params, loss = make_problem()
+    params, loss, _ = make_problem()
     arrays = [p.data for p in params]
     opt = Adam(params, lr=0.1)
     opt.minimize(loss())
@@ -88,9 +87,8 @@ def test_updates_are_in_place():
 
 
 def test_compute_gradients_returns_grads_as_arrays_and_none_for_unused():
-    params, loss = make_problem()
+    params, loss, (x, y) = make_problem()
     W, b, _ = params
-    x, y = loss.data
     opt = SGD(params, lr=0.1)
     loss().backward()  # a stale gradient, which compute_gradients must clear first
     grads_and_vars = opt.compute_gradients(loss())
@@ -105,7 +103,7 @@ def test_compute_gradients_returns_grads_as_arrays_and_none_for_unused():
 
 
 def test_compute_gradients_for_a_subset_of_params():
-    params, loss = make_problem()
+    params, loss, _ = make_problem()
     opt = SGD(params, lr=0.1)
     grads_and_vars = opt.compute_gradients(loss(), params=[params[1]])
     assert len(grads_and_vars) == 1 and grads_and_vars[0][1] is params[1]
