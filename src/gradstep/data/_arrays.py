@@ -24,5 +24,5 @@ def as_array(data, where, name="X"):
     else:
         array = np.asarray(data)
     if array.ndim == 0:
-        raise DataError(f"{where}: {name} must have a sample axis, got a scalar {array!r}")
+        raise DataError(f"{where}: {name} must have a sample axis, got the scalar {array.item()!r}")
     return array

@@ -59,7 +59,8 @@ class Standardizer(_ColumnScaler):
 
     ``mean_`` and ``scale_`` (the population standard deviation) are computed in
     float64 over the first axis. A constant column (all values equal) gets
-    ``scale_ = 1``, so it becomes 0 instead of NaN or inf. Floating inputs keep
+    ``scale_ = 1`` (and its value as ``mean_``), so it becomes exactly 0 instead
+    of NaN or inf. Floating inputs keep
     their dtype; integer inputs give float64.
 
     Examples
@@ -78,10 +79,12 @@ class Standardizer(_ColumnScaler):
 
     def _fit_columns(self, X):
         self.mean_ = X.mean(axis=0)
-        scale = X.std(axis=0)
-        # A column whose values are all equal has no spread to divide by: keep it unscaled.
-        scale[np.ptp(X, axis=0) == 0] = 1.0
-        self.scale_ = scale
+        self.scale_ = X.std(axis=0)
+        # A column whose values are all equal has no spread to divide by: keep it unscaled,
+        # and take its value itself as the mean (the float sum can be off by an ulp), so it maps to 0.
+        constant = np.ptp(X, axis=0) == 0
+        self.scale_[constant] = 1.0
+        self.mean_[constant] = X[0][constant]
 
     def transform(self, X):
         """Return ``(X - mean_) / scale_`` (a new array)."""
