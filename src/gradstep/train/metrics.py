@@ -115,7 +115,11 @@ def confusion_matrix(y_true, y_pred, num_classes=None, threshold=0.5):
            [0, 1, 0],
            [0, 0, 1]])
     """
-    t, p = _labels("confusion_matrix", y_true, y_pred, threshold)
+    return _confusion("confusion_matrix", y_true, y_pred, num_classes, threshold)
+
+
+def _confusion(name, y_true, y_pred, num_classes, threshold):
+    t, p = _labels(name, y_true, y_pred, threshold)
     k = int(max(t.max(), p.max())) + 1
     scores = _array(y_pred)
     if scores.ndim == 2 and scores.shape[1] > 1:
@@ -123,7 +127,7 @@ def confusion_matrix(y_true, y_pred, num_classes=None, threshold=0.5):
     if num_classes is not None:
         if k > num_classes:
             raise TrainingConfigError(
-                f"confusion_matrix: num_classes={num_classes} but the labels need at least {k} classes"
+                f"{name}: num_classes={num_classes} but the labels need at least {k} classes"
             )
         k = num_classes
     # one bincount over the flattened (true, predicted) pair index i*k + j
@@ -134,7 +138,7 @@ def _per_class(name, y_true, y_pred, average, num_classes, threshold):
     """True positives, predicted positives, actual positives per class, and which classes occur."""
     if average not in ("macro", None):
         raise TrainingConfigError(f"{name}: average must be 'macro' or None, got {average!r}")
-    cm = confusion_matrix(y_true, y_pred, num_classes=num_classes, threshold=threshold)
+    cm = _confusion(name, y_true, y_pred, num_classes, threshold)
     tp = np.diag(cm).astype(np.float64)
     predicted = cm.sum(axis=0).astype(np.float64)
     actual = cm.sum(axis=1).astype(np.float64)
