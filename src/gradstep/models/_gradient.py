@@ -1,0 +1,133 @@
+"""The gradient-descent loop shared by the iterative estimators: optimizers by name, epochs, stopping.
+
+One epoch is the course's loop over minibatches::
+
+    for X_b, y_b in DataLoader(X, y, batch_size, shuffle):   # 1 = online, k = minibatch, None = full batch
+        optimizer.zero_grad()
+        loss = objective(X_b, y_b)          # a gradstep Tensor
+        loss.backward()                     # dLoss/dparams by reverse-mode autodiff
+        optimizer.step()                    # e.g. w <- w - lr * dLoss/dw
+
+and training stops after ``epochs`` passes, or earlier when the monitored loss
+(training loss, or validation loss with early stopping) has not improved by
+more than ``tol`` for ``patience`` epochs in a row.
+"""
+
+import math
+
+import numpy as np
+
+from .. import optim
+from ..data import DataLoader
+from ..train.errors import TrainingDivergedError
+
+#: optimizer names accepted by the estimators: name -> (class in gradstep.optim, extra keyword arguments)
+OPTIMIZERS = {
+    "sgd": ("SGD", {}),
+    "momentum": ("SGD", {"momentum": 0.9}),
+    "nesterov": ("SGD", {"momentum": 0.9, "nesterov": True}),
+    "adam": ("Adam", {}),
+    "adamw": ("AdamW", {}),
+    "adagrad": ("Adagrad", {}),
+    "rmsprop": ("RMSprop", {}),
+}
+
+
+def make_optimizer(spec, params, learning_rate, where):
+    """A gradstep optimizer over ``params`` from a name, an optimizer (used as a template), a class or a factory.
+
+    A factory is any callable ``params -> optimizer``; an optimizer instance
+    gives its class and hyper-parameters (its own parameters are ignored).
+
+    >>> import gradstep
+    >>> w = gradstep.nn.Parameter(gradstep.zeros(2))
+    >>> type(make_optimizer("adam", [w], 0.01, "demo")).__name__
+    'Adam'
+    """
+    if isinstance(spec, str):
+        key = spec.lower()
+        if key not in OPTIMIZERS:
+            raise ValueError(f"{where}: unknown optimizer {spec!r}; choose one of {sorted(OPTIMIZERS)}")
+        cls_name, extra = OPTIMIZERS[key]
+        return getattr(optim, cls_name)(params, lr=learning_rate, **extra)
+    if isinstance(spec, optim.Optimizer):
+        # an instance is a template: same class and hyper-parameters, our parameters
+        return type(spec)(params, **spec.defaults)
+    if isinstance(spec, type) and issubclass(spec, optim.Optimizer):
+        return spec(params, lr=learning_rate)
+    if callable(spec):
+        opt = spec(params)
+        if not isinstance(opt, optim.Optimizer):
+            raise TypeError(f"{where}: the optimizer factory returned {type(opt).__name__}, not a gradstep optimizer")
+        return opt
+    raise TypeError(
+        f"{where}: optimizer must be a name ({sorted(OPTIMIZERS)}), a gradstep.optim optimizer or optimizer "
+        f"class, or a function params -> optimizer; got {spec!r}"
+    )
+
+
+def check_positive_int(value, name, where, allow_none=False):
+    """Validate an integer hyper-parameter >= 1 (epochs, patience, batch_size)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{where}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def batch_size_of(batch_size, where):
+    """``None`` or ``"full"`` (full batch) or a positive integer (1 = online learning)."""
+    if batch_size is None or (isinstance(batch_size, str) and batch_size == "full"):
+        return None
+    return check_positive_int(batch_size, "batch_size ('full', None or an integer >= 1)", where)
+
+
+def run_epoch(objective, optimizer, X, y, batch_size, rng, shuffle, where, epoch, summed=False):
+    """One pass over (X, y); returns the epoch loss.
+
+    That is the sample-weighted mean of the minibatch losses, or their sum when
+    the objective is a sum over the batch (``summed``, e.g. Adaline's SSE).
+    Raises TrainingDivergedError as soon as a loss is NaN or infinite.
+    """
+    total = 0.0
+    shuffle = shuffle and batch_size is not None and batch_size < len(X)  # a full batch needs no new order
+    loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=rng)
+    for step, (X_b, y_b) in enumerate(loader):
+        optimizer.zero_grad()
+        loss = objective(X_b, y_b)
+        value = loss.item()
+        if not math.isfinite(value):
+            raise TrainingDivergedError(
+                f"{where}: the training loss became {value} at epoch {epoch + 1}, step {step + 1}; "
+                "try a smaller learning_rate (or standardise the features)"
+            )
+        loss.backward()
+        optimizer.step()
+        total += value if summed else value * len(X_b)
+    return total if summed else total / len(X)
+
+
+class Stopper:
+    """Counts epochs without an improvement of more than ``tol``; ``update`` returns True when it is time to stop.
+
+    >>> s = Stopper(tol=0.1, patience=2)
+    >>> [s.update(v) for v in [1.0, 0.95, 0.93, 0.5]]
+    [False, False, True, False]
+    """
+
+    def __init__(self, tol, patience):
+        self.tol, self.patience = tol, patience
+        self.best = math.inf
+        self.bad_epochs = 0
+        self.improved = False
+
+    def update(self, value):
+        # an improvement is value < best - tol ; the best value seen is tracked either way
+        self.improved = value < self.best
+        if value < self.best - self.tol:
+            self.bad_epochs = 0
+        else:
+            self.bad_epochs += 1
+        if self.improved:
+            self.best = value
+        return self.bad_epochs >= self.patience

@@ -1,0 +1,445 @@
+"""The estimator API shared by every model: parameters, input validation, fitted-state checks.
+
+This is the scikit-learn estimator contract written without scikit-learn: the
+constructor only stores its arguments, ``get_params``/``set_params`` read them
+back from the ``__init__`` signature, fitted attributes end in ``_``, and bad
+input fails early with a message that names the estimator, the method and the
+offending shape or value. When scikit-learn is installed it can read our tags
+(``__sklearn_tags__``) and recognise our ``NotFittedError``; it is never
+imported here otherwise.
+"""
+
+import inspect
+import sys
+import warnings
+
+import numpy as np
+
+from ..errors import DTypeError, GradstepError, ShapeError
+
+
+class NotFittedError(GradstepError, ValueError, AttributeError):
+    """An estimator used (``predict``, ``score``, ...) before ``fit``.
+
+    Like scikit-learn's ``NotFittedError`` it is both a ``ValueError`` and an
+    ``AttributeError``; when scikit-learn is loaded, the raised error is also an
+    instance of ``sklearn.exceptions.NotFittedError``.
+
+    >>> from gradstep.models import LinearRegression
+    >>> try:
+    ...     LinearRegression().predict([[1.0]])
+    ... except NotFittedError as err:
+    ...     print(err)
+    LinearRegression.predict: this LinearRegression instance is not fitted yet; call fit(X, y) first
+    """
+
+
+class DataError(GradstepError, ValueError):
+    """X or y that an estimator cannot learn from: NaN, a single class, too few samples, ...
+
+    >>> from gradstep.models import LogisticRegression
+    >>> try:
+    ...     LogisticRegression().fit([[0.0], [1.0]], [1, 1])
+    ... except DataError as err:
+    ...     print(err)  # doctest: +ELLIPSIS
+    LogisticRegression.fit: needs samples of at least 2 classes, but the data contains only one class: 1
+    """
+
+
+class DataConversionWarning(UserWarning):
+    """Input that was converted on the way in, e.g. a column vector y flattened to 1-D.
+
+    >>> issubclass(DataConversionWarning, UserWarning)
+    True
+    """
+
+
+_sklearn_not_fitted = None
+
+
+def _not_fitted(estimator, method):
+    """The NotFittedError to raise; also a scikit-learn NotFittedError when scikit-learn is loaded."""
+    global _sklearn_not_fitted
+    cls = NotFittedError
+    if "sklearn.exceptions" in sys.modules:  # never import scikit-learn ourselves
+        if _sklearn_not_fitted is None:
+            sk_error = sys.modules["sklearn.exceptions"].NotFittedError
+            _sklearn_not_fitted = type("NotFittedError", (NotFittedError, sk_error), {"__module__": __name__})
+        cls = _sklearn_not_fitted
+    name = type(estimator).__name__
+    return cls(f"{name}.{method}: this {name} instance is not fitted yet; call fit(X, y) first")
+
+
+def _is_sparse(X):
+    """True for SciPy sparse matrices and arrays, recognised without importing SciPy."""
+    return type(X).__module__.startswith("scipy.sparse")
+
+
+class BaseEstimator:
+    """Parameters from the ``__init__`` signature, repr, validation helpers and scikit-learn tags.
+
+    Subclasses list every hyper-parameter as a keyword of ``__init__`` and store
+    it unchanged under the same name.
+
+    >>> from gradstep.models import Perceptron
+    >>> p = Perceptron(learning_rate=0.5)
+    >>> p.get_params()["learning_rate"]
+    0.5
+    >>> p.set_params(epochs=5)
+    Perceptron(epochs=5, learning_rate=0.5)
+    """
+
+    # ----- parameters ---------------------------------------------------------------
+    @classmethod
+    def _get_param_names(cls):
+        """Names of the ``__init__`` keywords, sorted (they are the estimator's parameters)."""
+        init = cls.__init__
+        if init is object.__init__:
+            return []
+        names = []
+        for p in inspect.signature(init).parameters.values():
+            if p.name == "self":
+                continue
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise TypeError(f"{cls.__name__}: estimators must list their parameters explicitly, not *args/**kwargs")
+            names.append(p.name)
+        return sorted(names)
+
+    def get_params(self, deep=True):
+        """The estimator's parameters as a dict (``deep`` adds ``name__key`` of nested estimators).
+
+        >>> from gradstep.models import LinearRegression
+        >>> LinearRegression(solver="lstsq").get_params()["solver"]
+        'lstsq'
+        """
+        out = {}
+        for name in self._get_param_names():
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                out.update((f"{name}__{k}", v) for k, v in value.get_params().items())
+            out[name] = value
+        return out
+
+    def set_params(self, **params):
+        """Set parameters (``name__key`` reaches into a nested estimator); returns self.
+
+        >>> from gradstep.models import LinearRegression
+        >>> LinearRegression().set_params(solver="gd").solver
+        'gd'
+        """
+        valid = self.get_params(deep=True)
+        nested = {}
+        for key, value in params.items():
+            name, _, sub = key.partition("__")
+            if name not in valid:
+                raise ValueError(
+                    f"{type(self).__name__}.set_params: invalid parameter {name!r}; "
+                    f"valid parameters are {sorted(self._get_param_names())}"
+                )
+            if sub:
+                nested.setdefault(name, {})[sub] = value
+            else:
+                setattr(self, name, value)
+                valid[name] = value
+        for name, sub_params in nested.items():
+            valid[name].set_params(**sub_params)
+        return self
+
+    def __repr__(self):
+        defaults = {
+            p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values() if p.name != "self"
+        }
+        shown = []
+        for name in self._get_param_names():
+            value = getattr(self, name)
+            default = defaults.get(name, inspect.Parameter.empty)
+            same = value is default or (type(value) is type(default) and _safe_equal(value, default))
+            if not same:
+                shown.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    # ----- fitted state -------------------------------------------------------------
+    def __sklearn_is_fitted__(self):
+        """True once ``fit`` (or ``partial_fit``) has run; scikit-learn's ``check_is_fitted`` calls this."""
+        return hasattr(self, "n_features_in_")
+
+    def _check_is_fitted(self, method):
+        if not self.__sklearn_is_fitted__():
+            raise _not_fitted(self, method)
+
+    # ----- input validation ---------------------------------------------------------
+    def _validate_X(self, X, method, reset, dtype=np.float64):
+        """X as a C-contiguous 2-D float array; checks shape, NaN/inf and (unless ``reset``) n_features.
+
+        ``reset=True`` (fit) records ``n_features_in_`` (and ``feature_names_in_``
+        for DataFrame-like input); otherwise X must match them.
+        """
+        name = f"{type(self).__name__}.{method}"
+        if X is None:
+            raise DataError(f"{name}: X is None; expected an array-like of shape (n_samples, n_features)")
+        if _is_sparse(X):
+            raise DTypeError(f"{name}: sparse input ({type(X).__name__}) is not supported; convert it with X.toarray()")
+        columns = getattr(X, "columns", None)
+        X = _to_numeric(X, name, "X", dtype)
+        if X.ndim != 2:
+            kind = "scalar" if X.ndim == 0 else f"{X.ndim}D array"
+            raise ShapeError(
+                f"{name}: expected a 2D array of shape (n_samples, n_features), got {kind} of shape {X.shape}. "
+                "Reshape your data either using array.reshape(-1, 1) if your data has a single feature "
+                "or array.reshape(1, -1) if it contains a single sample."
+            )
+        if X.shape[0] < 1:
+            raise DataError(f"{name}: found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
+        if X.shape[1] < 1:
+            raise DataError(f"{name}: found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
+        _check_finite(X, name, "X")
+        names = None
+        if columns is not None and all(isinstance(c, str) for c in columns):
+            names = np.asarray(list(columns), dtype=object)
+        if reset:
+            self.n_features_in_ = X.shape[1]
+            if names is not None:
+                self.feature_names_in_ = names
+            elif hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+        else:
+            expected = self.n_features_in_
+            if X.shape[1] != expected:
+                raise ShapeError(
+                    f"{name}: X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                    f"{expected} features as input."
+                )
+            fitted_names = getattr(self, "feature_names_in_", None)
+            if names is not None and fitted_names is not None and not np.array_equal(names, fitted_names):
+                raise DataError(
+                    f"{name}: the feature names of X {list(names)} differ from those seen in fit {list(fitted_names)}"
+                )
+        return X
+
+    def _validate_y(self, y, n_samples, method):
+        """y as a 1-D array with one entry per sample (a column vector is flattened with a warning)."""
+        name = f"{type(self).__name__}.{method}"
+        if y is None:
+            raise DataError(f"{name}: {type(self).__name__} requires y to be passed, but the target y is None")
+        if _is_sparse(y):
+            raise DTypeError(f"{name}: sparse y ({type(y).__name__}) is not supported; convert it with y.toarray()")
+        y = np.asarray(y)
+        if y.dtype.kind == "c":
+            raise DataError(f"{name}: Complex data not supported in y (dtype {y.dtype})")
+        if y.ndim == 2 and y.shape[1] == 1:
+            warnings.warn(
+                DataConversionWarning(
+                    "A column-vector y was passed when a 1d array was expected; "
+                    f"{name} flattened y of shape {y.shape} to ({y.shape[0]},)"
+                ),
+                stacklevel=3,
+            )
+            y = y.ravel()
+        if y.ndim != 1:
+            raise ShapeError(f"{name}: y should be a 1d array with one target per sample, got an array of shape {y.shape}")
+        if y.shape[0] != n_samples:
+            raise ShapeError(
+                f"{name}: found input variables with inconsistent numbers of samples: "
+                f"X has {n_samples}, y has {y.shape[0]}"
+            )
+        return y
+
+    def _validate_regression_y(self, y, n_samples, method, dtype=np.float64):
+        """Numeric, finite regression targets as a 1-D float array."""
+        y = self._validate_y(y, n_samples, method)
+        name = f"{type(self).__name__}.{method}"
+        y = _to_numeric(y, name, "y", dtype)
+        _check_finite(y, name, "y")
+        return y
+
+    # ----- scikit-learn tags ----------------------------------------------------------
+    def __sklearn_tags__(self):
+        """scikit-learn's description of this estimator (only called by scikit-learn, which imports it)."""
+        from sklearn.utils import InputTags, Tags, TargetTags
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=True), input_tags=InputTags())
+
+
+def _safe_equal(a, b):
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _to_numeric(a, name, what, dtype):
+    """np.asarray(a) as float ``dtype``; float32 input stays float32 when ``dtype`` is float32-compatible."""
+    try:
+        a = np.asarray(a)
+    except (TypeError, ValueError) as exc:
+        raise DTypeError(f"{name}: {what} cannot be converted to a numeric array: {exc}") from None
+    if a.dtype.kind == "c":
+        raise DataError(f"{name}: Complex data not supported in {what} (dtype {a.dtype})")
+    if a.dtype.kind in "OUS":
+        try:
+            return np.ascontiguousarray(a, dtype=dtype)
+        except (TypeError, ValueError) as exc:
+            raise DTypeError(f"{name}: {what} must be numeric, but converting it failed: {exc}") from None
+    if a.dtype.kind not in "biuf":
+        raise DTypeError(f"{name}: {what} must be numeric, got dtype {a.dtype}")
+    return np.ascontiguousarray(a, dtype=dtype)
+
+
+def _check_finite(a, name, what):
+    if not np.isfinite(a).all():
+        bad = np.argwhere(~np.isfinite(a))[0]
+        value = a[tuple(bad)]
+        kind = "NaN" if np.isnan(value) else "infinity"
+        raise DataError(
+            f"{name}: input {what} contains {kind} (first at index {tuple(int(i) for i in bad)}); "
+            "NaN and inf values are not supported, remove or impute them first"
+        )
+
+
+class ClassifierMixin:
+    """Label handling (any hashable labels -> ``classes_``) and accuracy ``score`` for classifiers.
+
+    Put it before BaseEstimator in the bases. ``_binary_only`` marks the
+    classic two-class models (logistic regression, perceptron, Adaline).
+
+    >>> import numpy as np
+    >>> from gradstep.models import SoftmaxRegression
+    >>> clf = SoftmaxRegression(epochs=30, random_state=0).fit([[0.0], [0.1], [5.0], [5.1]], ["a", "a", "b", "b"])
+    >>> clf.classes_.tolist(), clf.score([[0.0], [5.0]], ["a", "b"])
+    (['a', 'b'], 1.0)
+    """
+
+    _estimator_type = "classifier"
+    _binary_only = False
+
+    def _encode_y(self, y, n_samples, method, reset, classes=None):
+        """Integer codes 0..K-1 of y's labels; ``reset`` sets ``classes_`` (from ``classes`` if given)."""
+        name = f"{type(self).__name__}.{method}"
+        y = self._validate_y(y, n_samples, method)
+        y = _check_label_type(y, name)
+        if reset:
+            labels = _unique_labels(np.asarray(classes) if classes is not None else y, name)
+            if len(labels) < 2:
+                raise DataError(
+                    f"{name}: needs samples of at least 2 classes, but the data contains only one class: {labels[0]!r}"
+                    if len(labels) else f"{name}: got no class labels"
+                )
+            if self._binary_only and len(labels) > 2:
+                raise DataError(
+                    f"{name}: Only binary classification is supported. The type of the target is multiclass "
+                    f"({len(labels)} classes: {labels.tolist()}); use SoftmaxRegression or MLPClassifier"
+                )
+            self.classes_ = labels
+        unknown = ~np.isin(y, self.classes_)
+        if unknown.any():
+            raise DataError(
+                f"{name}: y contains labels {np.unique(y[unknown]).tolist()} that are not in classes_ "
+                f"{self.classes_.tolist()}; pass every label with classes= on the first partial_fit call"
+            )
+        return np.searchsorted(self.classes_, y)
+
+    def score(self, X, y):
+        """Mean accuracy of ``predict(X)`` against y.
+
+        >>> from gradstep.models import Perceptron
+        >>> Perceptron(random_state=0).fit([[0.0], [1.0]], [0, 1]).score([[0.0], [1.0]], [0, 1])
+        1.0
+        """
+        y_pred = self.predict(X)
+        y = self._validate_y(y, len(y_pred), "score")
+        return float(np.mean(y_pred == y))
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags
+
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags(multi_class=not self._binary_only)
+        return tags
+
+
+class RegressorMixin:
+    """The coefficient of determination R^2 as ``score`` for regressors.
+
+    >>> from gradstep.models import LinearRegression
+    >>> LinearRegression().fit([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0]).score([[3.0]], [7.0])
+    1.0
+    """
+
+    _estimator_type = "regressor"
+
+    def score(self, X, y):
+        """R^2 = 1 - sum (y - y_hat)^2 / sum (y - mean y)^2 of ``predict(X)`` (1.0 is a perfect fit).
+
+        With a constant y, R^2 is 1.0 for a perfect prediction and 0.0 otherwise.
+        """
+        y_pred = self.predict(X)
+        y = self._validate_regression_y(y, len(y_pred), "score")
+        ss_res = float(((y - y_pred) ** 2).sum())
+        ss_tot = float(((y - y.mean()) ** 2).sum())
+        if ss_tot == 0.0:
+            return 1.0 if ss_res == 0.0 else 0.0
+        return 1.0 - ss_res / ss_tot
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import RegressorTags
+
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = RegressorTags()
+        return tags
+
+
+def _check_label_type(y, name):
+    """Reject continuous targets (floats that are not whole numbers), NaN and mixed-type labels."""
+    if y.dtype.kind == "f":
+        if not np.isfinite(y).all():
+            raise DataError(f"{name}: Input y contains NaN or infinity; class labels must be finite")
+        if not np.array_equal(y, np.round(y)):
+            raise DataError(
+                f"{name}: Unknown label type: continuous (y has non-integer values such as {y[y != np.round(y)][0]!r}); "
+                "a classifier needs discrete class labels, use a regressor for continuous targets"
+            )
+    elif y.dtype.kind == "c":
+        raise DataError(f"{name}: Complex data not supported in y")
+    return y
+
+
+def _unique_labels(y, name):
+    try:
+        return np.unique(y)
+    except TypeError:
+        kinds = sorted({type(v).__name__ for v in np.ravel(y)})
+        raise DataError(f"{name}: Unknown label type: mixed types {kinds} cannot be sorted into classes") from None
+
+
+class _AvailableIf:
+    """Descriptor that exposes a method only when ``check(instance)`` is true (else AttributeError)."""
+
+    def __init__(self, fn, check, reason):
+        self.fn, self.check, self.reason = fn, check, reason
+        self.__doc__ = fn.__doc__
+        self.__name__ = fn.__name__
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self.fn
+        if not self.check(instance):
+            raise AttributeError(f"{type(instance).__name__}.{self.name} is not available: {self.reason(instance)}")
+        return self.fn.__get__(instance, owner)
+
+
+def available_if(check, reason):
+    """Decorator: the method exists only for instances where ``check(self)`` holds.
+
+    >>> class A:
+    ...     def __init__(self, on): self.on = on
+    ...     @available_if(lambda self: self.on, lambda self: "switched off")
+    ...     def go(self): return "went"
+    >>> A(True).go(), hasattr(A(False), "go")
+    ('went', False)
+    """
+    return lambda fn: _AvailableIf(fn, check, reason)
