@@ -238,8 +238,8 @@ def _check_model(path, model, tensors):
         if extra:
             parts.append(f"unexpected tensors {extra}")
         raise CheckpointError(f"load_checkpoint: {path!r} does not match the model: {'; '.join(parts)}")
-    for name, arr in stored.items():
-        want = np.shape(getattr(expected[name], "data", expected[name]))
+    for name, value in expected.items():  # in the model's order, so the first layer is reported first
+        arr, want = stored[name], np.shape(getattr(value, "data", value))
         if arr.shape != want:
             raise CheckpointError(
                 f"load_checkpoint: tensor {name!r} has shape {arr.shape} in {path!r} but the model expects {want}"
