@@ -242,3 +242,16 @@ def test_a_schedule_that_returns_a_bad_value_is_reported():
 def test_repr_lists_groups():
     opt = Adam([param(1.0), param(2.0)], lr=0.1)
     assert repr(opt).startswith("Adam(\n  group 0: 2 parameters, lr=0.1, betas=(0.9, 0.999)")
+
+
+def test_numpy_scalar_hyperparameters_do_not_upcast_float32():
+    w = gradstep.tensor([1.0, 2.0], requires_grad=True)
+    opt = SGD([w], lr=np.float64(0.1), momentum=np.float64(0.9), weight_decay=np.float64(0.01))
+    assert type(opt.param_groups[0]["lr"]) is float
+    opt.lr = np.float64(0.2)
+    assert type(opt.param_groups[0]["lr"]) is float
+    opt2 = Adam([gradstep.tensor([1.0], requires_grad=True)], lr=lambda t: np.float64(0.1), betas=[np.float64(0.9), 0.99])
+    assert opt2.param_groups[0]["betas"] == (0.9, 0.99) and type(opt2.lr) is float
+    for _ in range(2):
+        opt.minimize((w * w).sum())
+    assert w.data.dtype == np.float32 and opt.state[w]["momentum_buffer"].dtype == np.float32

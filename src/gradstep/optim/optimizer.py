@@ -144,7 +144,7 @@ class Optimizer:
             )
 
     def _normalise(self, hyper, index):
-        """Fill in defaults, turn numbers into Python floats and sequences into tuples, and check."""
+        """Fill in defaults, turn NumPy scalars into Python ones (so float32 stays float32) and lists into tuples; check."""
         unknown = sorted(set(hyper) - set(self.defaults))
         if unknown:
             raise OptimizerError(
@@ -154,12 +154,10 @@ class Optimizer:
         group = {}
         for key, default in self.defaults.items():
             value = hyper.get(key, default)
-            if _is_number(value):
-                value = float(value)
-            elif isinstance(value, (list, tuple)):
-                value = tuple(float(v) if _is_number(v) else v for v in value)
-            elif isinstance(value, np.bool_):
-                value = bool(value)
+            if isinstance(value, (list, tuple)):
+                value = tuple(v.item() if isinstance(v, np.generic) else v for v in value)
+            elif isinstance(value, np.generic):
+                value = value.item()
             group[key] = value
         self._check_lr(group["lr"], index)
         self._check_group(group, index)
@@ -196,7 +194,7 @@ class Optimizer:
         """The group's learning rate for the next update (a schedule is read at ``global_step``)."""
         lr = group["lr"]
         if not callable(lr):
-            return lr
+            return float(lr)
         value = lr(self.global_step)
         if not _is_number(value) or not math.isfinite(value) or value < 0:
             raise OptimizerError(
@@ -223,8 +221,8 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value):
-        if _is_number(value):
-            value = float(value)
+        if isinstance(value, np.generic):
+            value = value.item()
         for index in range(len(self.param_groups)):
             self._check_lr(value, index)
         for group in self.param_groups:
