@@ -106,8 +106,13 @@ def plot_loss_landscape(
         if positive.size == 0:
             raise GradstepError("plot_loss_landscape: log_levels=True needs a loss that is positive somewhere on the grid")
         levels = np.geomspace(positive.min(), positive.max(), int(levels))
-    contours = ax.contour(W, B, Z, levels=levels, cmap="viridis", linewidths=0.8)
-    fig.colorbar(contours, ax=ax, label="loss")
+    norm = None
+    if log_levels:
+        from matplotlib.colors import LogNorm
+
+        norm = LogNorm(vmin=np.min(levels), vmax=np.max(levels))
+    contours = ax.contour(W, B, Z, levels=levels, cmap="viridis", norm=norm, linewidths=0.8)
+    fig.colorbar(contours, ax=ax, label="loss", format="%.3g")
     for i, (label, iterates) in enumerate(paths.items()):
         points = np.asarray(iterates, dtype=float)
         if points.ndim != 2 or points.shape[1] != 2:
