@@ -228,7 +228,9 @@ class GaussianNoise:
     def __call__(self, X, rng=None):
         X = np.asarray(X)
         if X.dtype.kind != "f":
-            raise DataError(f"GaussianNoise: needs floating data, got dtype {X.dtype}; convert with X.astype(np.float32)")
+            raise DataError(
+                f"GaussianNoise: needs floating data, got dtype {X.dtype}; convert with X.astype(np.float32)"
+            )
         out = X + as_generator(rng).normal(0.0, self.std, size=X.shape).astype(X.dtype)
         if self.clip is not None:
             np.clip(out, *self.clip, out=out)

@@ -41,11 +41,13 @@ def read_idx(path, expected_magic=None, where="read_idx"):
 
     >>> import gzip, os, tempfile
     >>> from gradstep.data.idx import read_idx
-    >>> path = os.path.join(tempfile.mkdtemp(), "labels-idx1-ubyte.gz")
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "labels-idx1-ubyte.gz")
     >>> with gzip.open(path, "wb") as f:
     ...     _ = f.write(bytes([0, 0, 8, 1, 0, 0, 0, 3, 5, 0, 4]))
     >>> read_idx(path, expected_magic=2049).tolist()
     [5, 0, 4]
+    >>> folder.cleanup()
     """
     path = os.fspath(path)
     opener = gzip.open if path.endswith(".gz") else open

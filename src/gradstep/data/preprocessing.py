@@ -122,7 +122,9 @@ class MinMaxScaler(_ColumnScaler):
         try:
             lo, hi = (float(v) for v in feature_range)
         except (TypeError, ValueError):
-            raise DataError(f"MinMaxScaler: feature_range must be two numbers (lo, hi), got {feature_range!r}") from None
+            raise DataError(
+                f"MinMaxScaler: feature_range must be two numbers (lo, hi), got {feature_range!r}"
+            ) from None
         if not lo < hi:
             raise DataError(f"MinMaxScaler: feature_range must have lo < hi, got {feature_range!r}")
         self.feature_range = (lo, hi)

@@ -67,12 +67,14 @@ def load_csv(path, target=-1, delimiter=",", header=True, dtype=np.float64):
     --------
     >>> import os, tempfile
     >>> from gradstep.data import load_csv
-    >>> path = os.path.join(tempfile.mkdtemp(), "points.csv")
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "points.csv")
     >>> with open(path, "w") as f:
     ...     _ = f.write("x1,x2,label\\n0.5,1,0\\n2,3.5,1\\n")
     >>> X, y = load_csv(path, target="label")
     >>> X.tolist(), y.tolist()
     ([[0.5, 1.0], [2.0, 3.5]], [0, 1])
+    >>> folder.cleanup()
     """
     where = "load_csv"
     path = os.fspath(path)
