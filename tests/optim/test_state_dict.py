@@ -8,7 +8,7 @@ import pytest
 import gradstep
 from gradstep.optim import SGD, Adagrad, Adam, AdamW, OptimizerError, RMSprop, schedules
 
-from .test_api import OPTIMIZERS, make_problem
+from .helpers import OPTIMIZERS, make_problem
 
 
 def is_plain(value):

@@ -310,7 +310,7 @@ class Optimizer:
         """Scratch array ``slot`` for parameter ``p`` (allocated once, reused every step, not saved)."""
         buffers = self._scratch.setdefault(p, {})
         buffer = buffers.get(slot)
-        if buffer is None:
+        if buffer is None or buffer.shape != p.data.shape or buffer.dtype != p.data.dtype:
             buffer = buffers[slot] = np.empty_like(p.data)
         return buffer
 
