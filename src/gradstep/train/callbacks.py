@@ -325,14 +325,14 @@ class ReduceLROnPlateau(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         value = _monitored("ReduceLROnPlateau", self.monitor, logs)
-        if self.cooldown_left > 0:
+        cooling = self.cooldown_left > 0  # epochs right after a reduction do not count as stalls
+        if cooling:
             self.cooldown_left -= 1
-            self.wait = 0
         if self._best.improves(value):
             self._best.value = value
             self.wait = 0
             return
-        if self.cooldown_left > 0:
+        if cooling:
             return
         self.wait += 1
         if self.wait >= self.patience:
