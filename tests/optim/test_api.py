@@ -226,3 +226,23 @@ def test_numpy_scalar_hyperparameters_do_not_upcast_float32():
     for _ in range(2):
         opt.minimize((w * w).sum())
     assert w.data.dtype == np.float32 and opt.state[w]["momentum_buffer"].dtype == np.float32
+
+
+def test_frozen_parameters_are_accepted_and_skipped():
+    frozen = gradstep.tensor([1.0, 2.0])  # requires_grad=False, like a frozen layer's weight
+    w = param(1.0)
+    opt = Adam([w, frozen], lr=0.1)
+    opt.minimize((w * w).sum())
+    np.testing.assert_array_equal(frozen.data, [1.0, 2.0])
+    assert frozen not in opt.state and w in opt.state
+
+
+def test_parameter_data_replaced_with_another_dtype_is_updated_in_that_dtype():
+    w = gradstep.tensor([1.0, 2.0], requires_grad=True)
+    opt = SGD([w], lr=0.5)
+    opt.minimize((w * w).sum())  # scratch arrays are float32 now
+    w.data = np.array([1.0, 1.0 + 2.0**-40])  # float64, a difference float32 cannot hold
+    w.grad = np.array([1.0, 1.0])
+    opt.step()
+    assert w.data.dtype == np.float64
+    assert w.data[1] - w.data[0] == 2.0**-40

@@ -48,7 +48,9 @@ class Optimizer:
     Parameters
     ----------
     params : iterable of Tensor or of dict
-        The tensors to optimise (leaf tensors with ``requires_grad=True``), or
+        The tensors to optimise (floating leaf tensors; one with
+        ``requires_grad=False``, a frozen weight, never gets a gradient and is
+        skipped, as in PyTorch), or
         parameter groups: dicts with a ``"params"`` list and any hyperparameters
         that override the defaults for that group.
     **defaults
@@ -138,9 +140,10 @@ class Optimizer:
     def _check_param(self, p, where):
         if not isinstance(p, Tensor):
             raise OptimizerError(f"{self._name}: {where} is a {type(p).__name__}, not a Tensor")
-        if not p.requires_grad or not p.is_leaf:
+        if not p.is_leaf or p.data.dtype.kind != "f":
             raise OptimizerError(
-                f"{self._name}: {where} (shape {p.shape}) must be a leaf tensor with requires_grad=True"
+                f"{self._name}: {where} (shape {p.shape}, dtype {p.dtype}) must be a floating leaf tensor, "
+                "not the result of an operation"
             )
 
     def _normalise(self, hyper, index):
