@@ -84,6 +84,14 @@ def test_bilinear_rotation_interpolates_between_pixels():
     assert rotate(image, 45)[0, 0, 1] == pytest.approx(1 + np.sqrt(0.5), abs=1e-12)
 
 
+def test_rotation_reads_fill_outside_the_image():
+    # A 4x6 image (centre (1.5, 2.5)) turned 90 degrees: output pixel (0, 0), offset
+    # (u, v) = (-2.5, -1.5), reads the source at (u, v) = (-v, u) = (1.5, -2.5), i.e. row -1,
+    # outside the image; output pixel (1, 2) reads (0.5, -0.5), i.e. row 1, column 3, inside.
+    out = rotate(np.ones((1, 4, 6)), 90, fill=-1.0)
+    assert out[0, 0, 0] == -1.0 and out[0, 1, 2] == 1.0
+
+
 def test_rotation_keeps_uint8_and_flattened_shapes():
     images = (np.random.default_rng(1).random((4, 28 * 28)) * 255).astype(np.uint8)
     out = RandomRotation(15, image_shape=(28, 28))(images, rng=0)

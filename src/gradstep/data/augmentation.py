@@ -112,7 +112,8 @@ def rotate(X, degrees, image_shape=None, fill=0.0, interpolation="bilinear"):
     if interpolation not in ("bilinear", "nearest"):
         raise DataError(f"rotate: interpolation must be 'bilinear' or 'nearest', got {interpolation!r}")
     X = np.asarray(X)
-    images = _as_images(X, image_shape, "rotate").astype(np.float64, copy=False)
+    images = _as_images(X, image_shape, "rotate")
+    work = images.dtype if images.dtype.kind == "f" else np.dtype(np.float64)
     n, height, width = images.shape
     theta = np.deg2rad(np.broadcast_to(np.asarray(degrees, dtype=np.float64), (n,)))[:, None, None]
     cy, cx = (height - 1) / 2, (width - 1) / 2
@@ -124,27 +125,24 @@ def rotate(X, degrees, image_shape=None, fill=0.0, interpolation="bilinear"):
     cos, sin = np.cos(theta), np.sin(theta)
     src_c = u * cos - v * sin + cx  # (n, H, W)
     src_r = u * sin + v * cos + cy
-    batch = np.arange(n)[:, None, None]
-
-    def sample(r, c):
-        """images[batch, r, c] where (r, c) lies inside the image, else fill."""
-        inside = (r >= 0) & (r < height) & (c >= 0) & (c < width)
-        values = images[batch, np.clip(r, 0, height - 1), np.clip(c, 0, width - 1)]
-        return np.where(inside, values, fill)
-
+    # Surround every image with a border of ``fill`` (1 pixel before, 2 after) and clip the
+    # source points to it: any point outside the image then reads ``fill``.
+    src_r = np.clip(src_r, -1, height)
+    src_c = np.clip(src_c, -1, width)
+    padded_width = width + 3
+    padded = np.pad(images.astype(work, copy=False), ((0, 0), (1, 2), (1, 2)), constant_values=fill).reshape(-1)
+    base = (np.arange(n) * (height + 3) * padded_width)[:, None, None] + padded_width + 1  # pixel (0, 0)
     if interpolation == "nearest":
-        out = sample(np.rint(src_r).astype(np.int64), np.rint(src_c).astype(np.int64))
-    else:
-        # f(r0 + a, c0 + b) = (1-a)(1-b) f00 + (1-a) b f01 + a (1-b) f10 + a b f11
-        r0, c0 = np.floor(src_r), np.floor(src_c)
-        a, b = src_r - r0, src_c - c0
-        r0, c0 = r0.astype(np.int64), c0.astype(np.int64)
-        out = (
-            (1 - a) * (1 - b) * sample(r0, c0)
-            + (1 - a) * b * sample(r0, c0 + 1)
-            + a * (1 - b) * sample(r0 + 1, c0)
-            + a * b * sample(r0 + 1, c0 + 1)
-        )
+        nearest = base + np.rint(src_r).astype(np.int64) * padded_width + np.rint(src_c).astype(np.int64)
+        return _like_input(padded.take(nearest), X)
+    # f(r0 + a, c0 + b) = (1-a) ((1-b) f00 + b f01) + a ((1-b) f10 + b f11)
+    r0, c0 = np.floor(src_r), np.floor(src_c)
+    a, b = (src_r - r0).astype(work), (src_c - c0).astype(work)
+    i00 = base + r0.astype(np.int64) * padded_width + c0.astype(np.int64)
+    i10 = i00 + padded_width
+    f00, f01, f10, f11 = padded.take(i00), padded.take(i00 + 1), padded.take(i10), padded.take(i10 + 1)
+    out = f00 + b * (f01 - f00)
+    out += a * (f10 + b * (f11 - f10) - out)
     return _like_input(out, X)
 
 
@@ -231,7 +229,10 @@ class GaussianNoise:
             raise DataError(
                 f"GaussianNoise: needs floating data, got dtype {X.dtype}; convert with X.astype(np.float32)"
             )
-        out = X + as_generator(rng).normal(0.0, self.std, size=X.shape).astype(X.dtype)
+        # float32 data gets float32 draws (standard_normal makes only float32 and float64)
+        noise = as_generator(rng).standard_normal(X.shape, dtype=np.float32 if X.dtype == np.float32 else np.float64)
+        noise *= self.std
+        out = X + noise.astype(X.dtype, copy=False)
         if self.clip is not None:
             np.clip(out, *self.clip, out=out)
         return out
