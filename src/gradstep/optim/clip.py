@@ -25,7 +25,9 @@ def _grads(items, where):
         elif isinstance(item, (tuple, list)) and len(item) == 2:
             grad = item[0]
         else:
-            raise OptimizerError(f"{where}: item {i} must be a Tensor or a (grad, param) pair, got {type(item).__name__}")
+            raise OptimizerError(
+                f"{where}: item {i} must be a Tensor or a (grad, param) pair, got {type(item).__name__}"
+            )
         if grad is None:
             continue
         if not isinstance(grad, np.ndarray) or not grad.flags.writeable:

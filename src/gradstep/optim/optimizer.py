@@ -147,7 +147,7 @@ class Optimizer:
             )
 
     def _normalise(self, hyper, index):
-        """Fill in defaults, turn NumPy scalars into Python ones (so float32 stays float32) and lists into tuples; check."""
+        """Fill in defaults, make NumPy scalars Python ones (so float32 stays float32), lists tuples; check."""
         unknown = sorted(set(hyper) - set(self.defaults))
         if unknown:
             raise OptimizerError(
