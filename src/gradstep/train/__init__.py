@@ -14,7 +14,7 @@ from .callbacks import (
     ReduceLROnPlateau,
     TerminateOnNaN,
 )
-from .checkpoint import load_checkpoint, read_checkpoint, save_checkpoint
+from .checkpoint import load_checkpoint, read_checkpoint, restore_checkpoint, save_checkpoint
 from .errors import CheckpointError, TrainingConfigError, TrainingDivergedError
 from .history import History
 from .metrics import accuracy, confusion_matrix, f1, log_loss, mae, mse, precision, r2, recall
@@ -25,7 +25,7 @@ __all__ = [
     "Trainer", "History",
     "Callback", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler", "ReduceLROnPlateau",
     "CSVLogger", "TerminateOnNaN", "ProgressBar",
-    "save_checkpoint", "load_checkpoint", "read_checkpoint",
+    "save_checkpoint", "load_checkpoint", "read_checkpoint", "restore_checkpoint",
     "accuracy", "mse", "mae", "r2", "log_loss", "confusion_matrix", "precision", "recall", "f1",
     "TrainingConfigError", "TrainingDivergedError", "CheckpointError",
 ]  # fmt: skip

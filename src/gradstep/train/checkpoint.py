@@ -298,6 +298,27 @@ def load_checkpoint(path, model, optimizer=None, *, rngs=None, restore_default_r
     gradstep.train.errors.CheckpointError: load_checkpoint: tensor 'w' has shape (3,) in '...' but the model expects (4,)
     """
     tensors, info = read_checkpoint(path)
+    restore_checkpoint(path, tensors, info, model, optimizer, rngs, restore_default_rng)
+    return info["meta"]
+
+
+def restore_checkpoint(path, tensors, info, model, optimizer=None, rngs=None, restore_default_rng=True):
+    """Apply what ``read_checkpoint(path)`` returned; ``load_checkpoint`` is read + restore.
+
+    Checks everything first (the same errors as ``load_checkpoint``), then
+    changes the model, the optimizer and the generators.
+
+    >>> import numpy as np, tempfile, os
+    >>> class Tiny:
+    ...     def __init__(self): self.w = np.zeros(2)
+    ...     def state_dict(self): return {"w": self.w.copy()}
+    ...     def load_state_dict(self, sd, strict=True): self.w[...] = sd["w"]
+    >>> a = Tiny(); a.w[:] = 5; path = os.path.join(tempfile.mkdtemp(), "c.safetensors")
+    >>> save_checkpoint(path, a, epoch=3)
+    >>> tensors, info = read_checkpoint(path)
+    >>> b = Tiny(); restore_checkpoint(path, tensors, info, b); b.w, info["meta"]
+    (array([5., 5.]), {'epoch': 3})
+    """
     path = os.fspath(path)
     stored = _check_model(path, model, tensors)
     if optimizer is not None:
@@ -315,7 +336,6 @@ def load_checkpoint(path, model, optimizer=None, *, rngs=None, restore_default_r
         _set_state(path, name, gen, states[name])
     if restore_default_rng and _DEFAULT_RNG in states:
         _set_state(path, _DEFAULT_RNG, default_generator(), states[_DEFAULT_RNG])
-    return info["meta"]
 
 
 def _set_state(path, name, gen, state):

@@ -10,7 +10,7 @@ from ..errors import ShapeError
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .callbacks import Callback, TerminateOnNaN
-from .checkpoint import load_checkpoint, save_checkpoint
+from .checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
 from .errors import TrainingConfigError
 from .history import History
 from .metrics import get_metric
@@ -335,13 +335,15 @@ class Trainer:
         generator are restored now; the shuffling state, the history and the
         callbacks' counters when that ``fit`` starts. Returns the user metadata.
         """
-        meta = load_checkpoint(path, self.model, self.optimizer, rngs=_module_generators(self.model))
+        tensors, info = read_checkpoint(path)
+        meta = dict(info["meta"])
         state = meta.pop("trainer", None)
         if state is None:
             raise TrainingConfigError(
                 f"Trainer.load: {str(path)!r} was written by save_checkpoint, not Trainer.save; "
                 "use gradstep.train.load_checkpoint for it"
             )
+        restore_checkpoint(path, tensors, info, self.model, self.optimizer, rngs=_module_generators(self.model))
         self.epoch = state["epoch"]
         self.history = History.from_dict(state["history"])
         self._pending = state
