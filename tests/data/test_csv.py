@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gradstep.data import DataError, DataFormatError, load_csv
+from gradstep.data import DataError, DataFormatError, DatasetNotFoundError, load_csv
 
 
 def write(tmp_path, text, name="table.csv"):
@@ -67,7 +67,7 @@ def test_other_csv_errors(tmp_path):
         load_csv(write(tmp_path, "a,b\n\n", "header_only.csv"))
     with pytest.raises(DataFormatError, match=r"^load_csv: .*ragged\.csv line 3 has 2 cells, expected 3 \(columns \['a', 'b', 'c'\]\)$"):
         load_csv(write(tmp_path, "a,b,c\n1,2,3\n4,5\n", "ragged.csv"))
-    with pytest.raises(DataError, match=r"^load_csv: no such file: .*absent\.csv$"):
+    with pytest.raises(DatasetNotFoundError, match=r"^load_csv: no such file: .*absent\.csv$"):
         load_csv(tmp_path / "absent.csv")
     (tmp_path / "latin1.csv").write_bytes("a,b\n1,\xe9\n".encode("latin-1"))
     with pytest.raises(DataFormatError, match=r"^load_csv: .*latin1\.csv is not a readable CSV file \(.*\)$"):

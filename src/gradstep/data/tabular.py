@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from .errors import DataError, DataFormatError
+from .errors import DataError, DataFormatError, DatasetNotFoundError
 
 
 def _column_index(target, names, where, path):
@@ -86,7 +86,7 @@ def load_csv(path, target=-1, delimiter=",", header=True, dtype=np.float64):
             # (line number in the file, cells) of every non-blank row
             numbered = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     except FileNotFoundError:
-        raise DataError(f"{where}: no such file: {path}") from None
+        raise DatasetNotFoundError(f"{where}: no such file: {path}") from None
     except (csv.Error, UnicodeDecodeError) as err:
         raise DataFormatError(f"{where}: {path} is not a readable CSV file ({err})") from None
     if header and numbered:
