@@ -1,0 +1,8 @@
+"""``python -m gradstep``: the same as the ``gradstep`` command."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

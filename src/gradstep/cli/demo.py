@@ -1,0 +1,90 @@
+"""``gradstep demo NAME [--out DIR]`` and ``gradstep demo --list``: the course's figures, one command each.
+
+The demos themselves live in ``gradstep.demos`` (the ``DEMOS`` registry:
+name -> (one-line description, function(out_dir, small=False) -> dict of the
+numbers behind the figure)); this module only finds, runs and prints them.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from .errors import CommandLineError
+from .table import format_table
+
+HELP = "reproduce one of the course's figures (gradstep demo --list shows them)"
+
+
+def add_parser(subparsers):
+    """Register ``gradstep demo [NAME] [--out DIR] [--small] [--list]``."""
+    parser = subparsers.add_parser("demo", help=HELP, description=HELP)
+    parser.add_argument("name", nargs="?", metavar="NAME", help="the demo to run")
+    parser.add_argument("--list", action="store_true", help="list the demos with one line each")
+    parser.add_argument("--out", metavar="DIR", help="where to write the PNG(s) (default demos/NAME)")
+    parser.add_argument("--small", action="store_true", help="a quick, smaller version (fewer steps and points)")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _registry():
+    from ..demos import DEMOS  # matplotlib and friends load only when a demo is asked for
+
+    return DEMOS
+
+
+def format_value(value):
+    """One printable line for a number, an array, a path or a list of them.
+
+    >>> import numpy as np
+    >>> format_value(0.19661193324148185)
+    '0.1966119'
+    >>> format_value(np.array([-0.0171403, 0.0085702]))
+    '[-0.0171403  0.0085702]'
+    """
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.7g}"
+    if isinstance(value, np.ndarray) or (
+        isinstance(value, (list, tuple)) and value and all(isinstance(v, (int, float, np.number)) for v in value)
+    ):
+        return np.array2string(np.asarray(value), precision=7, max_line_width=10_000, threshold=20)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(format_value(v) for v in value)
+    return str(value)
+
+
+def print_results(results, indent=""):
+    """Print a demo's result dict, one ``key: value`` line each (nested dicts indented).
+
+    >>> print_results({"x_final": 2.9999, "paths": {"good": [0.0, 1.2]}})
+    x_final: 2.9999
+    paths:
+      good: [0.  1.2]
+    """
+    for key, value in results.items():
+        if isinstance(value, dict):
+            print(f"{indent}{key}:")
+            print_results(value, indent + "  ")
+        else:
+            print(f"{indent}{key}: {format_value(value)}")
+
+
+def run(args):
+    """List the demos, or run one and print the numbers behind its figure."""
+    demos = _registry()
+    if args.list:
+        print(format_table(["demo", "what it shows"], [(name, demos[name][0]) for name in demos]))
+        return 0
+    if args.name is None:
+        raise CommandLineError("give a demo NAME or --list; demos: " + ", ".join(demos))
+    if args.name not in demos:
+        raise CommandLineError(f"unknown demo {args.name!r}; demos: " + ", ".join(demos))
+    description, function = demos[args.name]
+    out_dir = Path(args.out if args.out is not None else Path("demos") / args.name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    print(f"{args.name}: {description}")
+    results = function(out_dir, small=args.small)
+    print_results(results)
+    written = sorted(str(p) for p in out_dir.glob("*.png"))
+    if written:
+        print("wrote " + ", ".join(written))
+    return 0

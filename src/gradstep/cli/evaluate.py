@@ -1,0 +1,35 @@
+"""``gradstep evaluate RUN_DIR [--data ...]``: the metrics of a trained run on its test split or other data."""
+
+from .datasets import load_dataset
+from .report import evaluate_session, metrics_table
+from .resume import restore
+from .rundir import read_run
+
+HELP = "metrics of a trained run on its test split, or on all of --data"
+
+
+def add_parser(subparsers):
+    """Register ``gradstep evaluate RUN_DIR [--data DATA] [--target COL]``."""
+    parser = subparsers.add_parser("evaluate", help=HELP, description=HELP)
+    parser.add_argument("run_dir", metavar="RUN_DIR", help="a folder written by gradstep train")
+    parser.add_argument("--data", help="a data set name or FILE.csv (default: the run's own test split)")
+    parser.add_argument("--target", help="target column of a CSV file (default: the run's target, else the last)")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args):
+    """Print the metrics table (the same metrics as the end of ``train``)."""
+    run_dir, config = read_run(args.run_dir)
+    session, trainer = restore(run_dir, config, progress=False, append=False)
+    if args.data is None:
+        X, y_raw, what = session.X_test, session.raw_y_test, f"the test split of {session.dataset.name}"
+    else:
+        target = args.target if args.target is not None else config["options"]["target"]
+        other = load_dataset(args.data, target, split="test")
+        session.check_compatible(other)
+        X, y_raw, what = session.prep.features(other.X), other.y, args.data
+    results, _ = evaluate_session(session, trainer, X, session.targets(y_raw), y_raw)
+    print(f"metrics of {run_dir} on {what} ({len(X)} examples)")
+    print(metrics_table(results))
+    return 0

@@ -1,0 +1,68 @@
+"""``gradstep predict RUN_DIR --data FILE.csv [--out predictions.csv]``: predictions of a trained run.
+
+The CSV file holds the run's feature columns; a column named like the run's
+target is ignored, so the training file itself can be passed. The output has
+one row per input row: ``prediction`` and, for models with class
+probabilities (softmax, logistic, MLP classifier), ``p_<class>`` columns.
+"""
+
+import csv
+import os
+
+import numpy as np
+
+from ..data import load_csv
+from ..errors import GradstepError
+from .datasets import csv_header, load_dataset
+from .errors import CommandLineError
+from .resume import restore
+from .rundir import read_run
+
+HELP = "predict with a trained run: one row per row of --data, written to --out"
+
+
+def add_parser(subparsers):
+    """Register ``gradstep predict RUN_DIR --data FILE.csv [--out FILE.csv]``."""
+    parser = subparsers.add_parser("predict", help=HELP, description=HELP)
+    parser.add_argument("run_dir", metavar="RUN_DIR", help="a folder written by gradstep train")
+    parser.add_argument("--data", required=True, help="FILE.csv of features (or a data set name: all its rows)")
+    parser.add_argument("--out", default="predictions.csv", help="where to write the predictions (default predictions.csv)")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def read_features(path, target):
+    """The feature matrix of a CSV file, leaving out the column named ``target`` if there is one."""
+    if not os.path.isfile(path):
+        raise CommandLineError(f"--data: no such file: {path}")
+    try:
+        if target in csv_header(path):
+            return load_csv(path, target=target)[0].astype(np.float32)
+        return load_csv(path, target=None).astype(np.float32)
+    except GradstepError as err:
+        raise CommandLineError(f"--data {path}: {err}") from None
+
+
+def run(args):
+    """Write the predictions CSV and say how many rows it holds."""
+    run_dir, config = read_run(args.run_dir)
+    session, trainer = restore(run_dir, config, progress=False, append=False)
+    if args.data.lower().endswith(".csv"):
+        X = read_features(args.data, config["data"]["target"])
+    else:
+        X = load_dataset(args.data, split="test").X
+    n = session.dataset.X.shape[1]
+    if X.shape[1] != n:
+        raise CommandLineError(f"--data {args.data}: has {X.shape[1]} feature columns, but the run was trained on {n}")
+    X_scaled = session.prep.features(X)
+    outputs = trainer.predict(X_scaled)
+    predicted = session.predict(trainer, X_scaled)
+    proba = session.network.probabilities(outputs)
+    header = ["prediction"] + ([f"p_{c}" for c in session.dataset.classes] if proba is not None else [])
+    with open(args.out, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for i, value in enumerate(predicted.tolist()):
+            writer.writerow([value] + ([f"{p:.6g}" for p in proba[i]] if proba is not None else []))
+    print(f"wrote {len(X)} predictions to {args.out}")
+    return 0

@@ -1,0 +1,130 @@
+"""One training session built from resolved options: data, preprocessing, network, optimizer and Trainer.
+
+``train`` builds a fresh session, ``resume`` and ``evaluate`` rebuild the same
+one from a run folder's config.json (the split is drawn from the seed, so it is
+the same split) and load model.safetensors into it.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..data import Standardizer
+from ..train import Callback, CSVLogger, EarlyStopping, Trainer
+from .datasets import load_dataset, split_dataset
+from .errors import CommandLineError
+from .networks import build_network, build_optimizer, check_model_fits_task
+
+
+def standardize(X, mean, scale):
+    """``(X - mean) / scale`` in X's float dtype (the statistics of the training set).
+
+    >>> standardize(np.array([[3.0]], np.float32), np.array([1.0]), np.array([2.0]))
+    array([[1.]], dtype=float32)
+    """
+    return ((X - mean.astype(X.dtype)) / scale.astype(X.dtype)).astype(np.float32)
+
+
+@dataclass
+class Preprocessing:
+    """Feature and target scaling fitted on the training set (identity when --no-standardize)."""
+
+    x_mean: np.ndarray
+    x_scale: np.ndarray
+    y_mean: float = 0.0
+    y_scale: float = 1.0
+
+    @classmethod
+    def fit(cls, X, y, standardize_on, regression):
+        """Statistics of the training features (and regression targets) when ``standardize_on``."""
+        if not standardize_on:
+            return cls(np.zeros(X.shape[1]), np.ones(X.shape[1]))
+        scaler = Standardizer().fit(X)
+        if not regression:
+            return cls(scaler.mean_, scaler.scale_)
+        std = float(np.std(y))
+        return cls(scaler.mean_, scaler.scale_, float(np.mean(y)), std if std > 0 else 1.0)
+
+    def features(self, X):
+        """Scaled float32 features."""
+        return standardize(X.astype(np.float32, copy=False), self.x_mean, self.x_scale)
+
+
+class SaveRun(Callback):
+    """Save the whole training state (``Trainer.save``) to the run folder after every epoch."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.trainer.save(self.path)
+
+
+class Session:
+    """Everything a run needs, built from resolved train options (see ``gradstep.cli.options``).
+
+    >>> from gradstep.cli.options import default_options
+    >>> s = Session({**default_options(), "data": "iris", "hidden": [8]})
+    >>> s.dataset.name, s.network.kind, len(s.X_train)
+    ('iris', 'multiclass', 90)
+    """
+
+    def __init__(self, options):
+        self.options = options
+        self.dataset = load_dataset(options["data"], options["target"])
+        check_model_fits_task(options["model"], self.dataset.task, self.dataset.classes, options["data"])
+        X_train, X_val, X_test, y_train, y_val, y_test = split_dataset(self.dataset, options["split"], options["seed"])
+        regression = self.dataset.task == "regression"
+        self.prep = Preprocessing.fit(X_train, y_train, options["standardize"], regression)
+        self.network = build_network(
+            options, self.dataset.X.shape[1], len(self.dataset.classes), self.dataset.task, options["seed"]
+        )
+        self.X_train, self.X_val, self.X_test = (self.prep.features(X) for X in (X_train, X_val, X_test))
+        self.y_train, self.y_val, self.y_test = (self.targets(y) for y in (y_train, y_val, y_test))
+        self.raw_y_test = y_test
+        batch = options["batch_size"]
+        self.steps_per_epoch = 1 if batch is None else math.ceil(len(X_train) / batch)
+        self.optimizer = build_optimizer(options, self.network.module, self.steps_per_epoch)
+
+    def check_compatible(self, other):
+        """Raise CommandLineError unless Dataset ``other`` has this run's features (and known labels)."""
+        n = self.dataset.X.shape[1]
+        if other.X.shape[1] != n:
+            raise CommandLineError(
+                f"--data {other.name}: has {other.X.shape[1]} feature columns, but the run was trained on {n}"
+            )
+        if self.dataset.task == "classification":
+            unknown = sorted(set(np.unique(other.y).tolist()) - set(self.dataset.classes))
+            if unknown:
+                raise CommandLineError(
+                    f"--data {other.name}: labels {unknown} are not among the run's classes {self.dataset.classes}"
+                )
+
+    def targets(self, y):
+        """Training targets of raw labels or values (class codes, +-1, or standardized values)."""
+        if self.dataset.task == "classification":
+            codes = np.searchsorted(np.asarray(self.dataset.classes), y)
+        else:
+            codes = (np.asarray(y, np.float64) - self.prep.y_mean) / self.prep.y_scale
+        return self.network.targets(codes)
+
+    def trainer(self, callbacks=(), progress=True):
+        """A Trainer over this session's network, loss, optimizer and per-epoch metric."""
+        return Trainer(self.network.module, self.network.loss, self.optimizer, metrics=[self.network.metric],
+                       callbacks=list(callbacks), progress=progress)  # fmt: skip
+
+    def run_callbacks(self, run_dir, append):
+        """history.csv, early stopping (when asked) and the per-epoch save of model.safetensors."""
+        callbacks = [CSVLogger(run_dir / "history.csv", append=append)]
+        if self.options["early_stopping"] is not None:
+            callbacks.append(EarlyStopping(monitor="val_loss", patience=self.options["early_stopping"]))
+        callbacks.append(SaveRun(run_dir / "model.safetensors"))
+        return callbacks
+
+    def predict(self, trainer, X_scaled):
+        """Raw labels (classification) or values in the original units (regression)."""
+        decoded = self.network.decode(trainer.predict(X_scaled))
+        if self.dataset.task == "classification":
+            return np.asarray(self.dataset.classes)[decoded]
+        return decoded * self.prep.y_scale + self.prep.y_mean

@@ -1,0 +1,77 @@
+"""``gradstep train``: train a model and write a run folder.
+
+With no arguments: an MLP (256, 128, ReLU, Adam) on the bundled digits, 30
+epochs of minibatches of 32 over a 60/20/20 stratified split, standardized
+features, seed 0, a progress bar, a table of test metrics and ``runs/<date-time>``.
+"""
+
+import sys
+
+from .. import __version__
+from .options import add_train_options, resolve_train_options
+from .report import evaluate_session, metrics_table
+from .rundir import new_run_dir, save_plots, write_json
+from .session import Session
+
+HELP = "train a model and write a run folder (no options: an MLP on the bundled digits)"
+
+
+def add_parser(subparsers):
+    """Register ``gradstep train`` with every option of ``gradstep.cli.options.TRAIN_OPTIONS``."""
+    parser = subparsers.add_parser("train", help=HELP, description=HELP)
+    add_train_options(parser)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, only the final table")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def finish_run(session, trainer, run_dir, config, command):
+    """After fit: metrics.json, the plots, config.json and the printed table of test metrics."""
+    results, confusion = evaluate_session(session, trainer, session.X_test, session.y_test, session.raw_y_test)
+    history = trainer.history
+    summary = {
+        "test": results,
+        "epochs_trained": trainer.epoch,
+        "best_epoch": history.best_epoch("val_loss") + 1,
+        "best_val_loss": history.best("val_loss"),
+        "stop_reason": trainer.stop_reason,
+    }
+    if confusion is not None:
+        summary["confusion_matrix"] = confusion
+    write_json(run_dir / "metrics.json", summary)
+    save_plots(run_dir, history, confusion, session.dataset.classes)
+    config["epochs_trained"] = trainer.epoch
+    config["stop_reason"] = trainer.stop_reason
+    write_json(run_dir / "config.json", config)
+    if trainer.stop_reason:
+        print(trainer.stop_reason)
+    print(f"\ntest metrics ({len(session.X_test)} examples, after {trainer.epoch} epochs, {command})")
+    print(metrics_table(results))
+    print(f"\nrun folder: {run_dir}")
+
+
+def run(args):
+    """Resolve the options, train, and write the run folder."""
+    options = resolve_train_options(args)
+    if options["schedule"] == "cosine":  # fix the horizon, so that resume continues the same schedule
+        options["schedule"] = f"cosine:{float(options['epochs'])}"
+    session = Session(options)
+    run_dir = new_run_dir(options["out"])
+    options["out"] = str(run_dir)
+    data = session.dataset
+    config = {
+        "gradstep": __version__,
+        "argv": ["gradstep", *sys.argv[1:]],
+        "options": options,
+        "data": {
+            "name": data.name, "target": data.target, "task": data.task, "classes": data.classes,
+            "n_features": int(data.X.shape[1]),
+            "sizes": {"train": len(session.X_train), "val": len(session.X_val), "test": len(session.X_test)},
+        },
+    }  # fmt: skip
+    write_json(run_dir / "config.json", config)
+    trainer = session.trainer(session.run_callbacks(run_dir, append=False), progress=not args.quiet)
+    trainer.fit((session.X_train, session.y_train), val=(session.X_val, session.y_val), epochs=options["epochs"],
+                batch_size=options["batch_size"], seed=options["seed"])  # fmt: skip
+    finish_run(session, trainer, run_dir, config, "train")
+    return 0
