@@ -251,12 +251,11 @@ def _class_labels(op, target, n, k):
         )
     if labels.shape != (n,):
         raise ShapeError(f"{op}: input of shape ({n}, {k}) needs {n} labels of shape ({n},), got target of shape {labels.shape}")
-    if n:
-        low, high = labels.min(), labels.max()
-        if low < 0 or high >= k:
-            bad = low if low < 0 else high
-            index = int(np.flatnonzero(labels == bad)[0])
-            raise ArgumentError(f"{op}: label {int(bad)} (at index {index}) is out of range for {k} classes [0, {k - 1}]")
+    labels = labels.astype(np.int64, copy=False)
+    # one pass: seen as unsigned, a negative label is huge, so max >= k catches both ends
+    if n and labels.view(np.uint64).max() >= k:
+        index = int(np.flatnonzero((labels < 0) | (labels >= k))[0])
+        raise ArgumentError(f"{op}: label {int(labels[index])} (at index {index}) is out of range for {k} classes [0, {k - 1}]")
     return labels
 
 

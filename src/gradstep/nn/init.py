@@ -11,8 +11,6 @@ or None for the default generator that ``gradstep.manual_seed`` sets.
 
 import math
 
-import numpy as np
-
 from ..random import as_generator
 from ..tensor import Tensor
 from .errors import ArgumentError
