@@ -10,6 +10,7 @@ from ..function import registry
 from .activation import elu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from .elementwise import abs, add, astype, clip, div, exp, log, maximum, minimum, mul, neg, pow, sqrt, sub, where
 from .linalg import linear, matmul, transpose
+from . import loss  # noqa: F401  the fused losses; called through gradstep.nn.functional
 from .reduce import max, mean, min, sum
 from .shape import broadcast_to, concatenate, expand_dims, flatten, getitem, reshape, squeeze, stack
 
