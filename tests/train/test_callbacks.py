@@ -207,3 +207,31 @@ def test_blobs_classifier_with_early_stopping_on_accuracy():
     history = trainer.fit((X, y), validation_split=0.25, epochs=50, batch_size=16, seed=0)
     assert es.best == max(history["val_accuracy"]) and es.best >= 0.95
     assert history.best_epoch("val_accuracy") == es.best_epoch
+
+
+def test_divergence_message_without_a_learning_rate():
+    class PlainStep:
+        """An optimizer without an ``lr`` attribute: w <- w - 1e4 * grad."""
+
+        def __init__(self, params):
+            self.params = list(params)
+            self.global_step = 0
+
+        def zero_grad(self):
+            for p in self.params:
+                p.grad = None
+
+        def step(self):
+            for p in self.params:
+                p.data -= 1e4 * p.grad
+            self.global_step += 1
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(32, 4)).astype(np.float32)
+    y = X.sum(axis=1, keepdims=True)
+    model = nn.Sequential(nn.Linear(4, 1, seed=0))
+    trainer = Trainer(model, nn.MSELoss(), PlainStep(model.parameters()), progress=False)
+    with pytest.raises(TrainingDivergedError, match=r"at epoch 1/3, step \d+ \(optimizer global step \d+\); training "
+                       r"stopped\. The learning rate is probably too large: try a smaller one\. Checkpoints"), \
+            np.errstate(over="ignore", invalid="ignore"):  # fmt: skip
+        trainer.fit((X, y), epochs=3, batch_size=4, seed=0)
