@@ -18,7 +18,6 @@ from gradstep.train import (
     Trainer,
     TrainingConfigError,
     TrainingDivergedError,
-    load_checkpoint,
 )
 
 from .helpers import blobs, mlp, rising_val_trainer

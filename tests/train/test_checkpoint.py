@@ -15,7 +15,9 @@ safetensors_numpy = pytest.importorskip("safetensors.numpy", reason="checkpoints
 
 
 def make_model(seed=0, hidden=5):
-    return nn.Sequential(nn.Linear(3, hidden, seed=seed), nn.ReLU(), nn.BatchNorm1d(hidden), nn.Linear(hidden, 2, seed=seed + 1))
+    return nn.Sequential(
+        nn.Linear(3, hidden, seed=seed), nn.ReLU(), nn.BatchNorm1d(hidden), nn.Linear(hidden, 2, seed=seed + 1)
+    )
 
 
 def trained(seed=0):
@@ -47,7 +49,7 @@ def test_round_trip_restores_model_optimizer_rngs_and_metadata(tmp_path):
                     nested={"a": [1, 2.5, None, True]})  # fmt: skip
     expected_next = gen.random(4)
 
-    fresh, fresh_opt = make_model(seed=9), optim.Adam(make_model(seed=9).parameters(), lr=0.5)
+    fresh = make_model(seed=9)
     fresh_opt = optim.Adam(fresh.parameters(), lr=0.5)
     other = np.random.default_rng(0)
     meta = load_checkpoint(path, fresh, fresh_opt, rngs={"loader": other})

@@ -65,8 +65,9 @@ class ProgressBar(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         if self._tqdm is not None:
-            self._bar = self._tqdm(total=self.params.get("steps"), desc=f"Epoch {epoch + 1}/{self.params.get('epochs')}",
-                                   unit="batch", leave=False, file=self._out, dynamic_ncols=True)  # fmt: skip
+            desc = f"Epoch {epoch + 1}/{self.params.get('epochs')}"
+            self._bar = self._tqdm(total=self.params.get("steps"), desc=desc, unit="batch", leave=False,
+                                   file=self._out, dynamic_ncols=True)  # fmt: skip
 
     def on_batch_end(self, step, logs=None):
         if self._bar is not None:
