@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from gradstep import ops
-from gradstep.nn import functional as F
+
+from .loss_op_cases import LOSS_CASES
 
 SMALL = dict(min_dims=0, max_dims=3, min_side=1, max_side=4)
 
@@ -193,56 +194,6 @@ def softmax_case(fn):
     return case
 
 
-def classification(data, rng):
-    n, k = data.draw(st.integers(1, 4), label="n"), data.draw(st.integers(2, 4), label="k")
-    reduction = data.draw(st.sampled_from(["mean", "sum", "none"]), label="reduction")
-    return n, k, reduction, normal(rng, (n, k)), rng.integers(0, k, n)
-
-
-def cross_entropy_case(data, rng):
-    n, k, reduction, logits, labels = classification(data, rng)
-    weight = rng.uniform(0.5, 2.0, k) if data.draw(st.booleans(), label="weighted") else None
-    if data.draw(st.booleans(), label="probability targets"):
-        target = rng.dirichlet(np.ones(k), n)  # differentiable in the targets too
-        return (lambda z, t: F.cross_entropy(z, t, weight=weight, reduction=reduction)), [logits, target]
-    return (lambda z: F.cross_entropy(z, labels, weight=weight, reduction=reduction)), [logits]
-
-
-def nll_case(data, rng):
-    n, k, reduction, logits, labels = classification(data, rng)
-    return (lambda z: F.nll_loss(ops.log_softmax(z, axis=1), labels, reduction=reduction)), [logits]
-
-
-def hinge_case(data, rng):
-    n, k, reduction, scores, labels = classification(data, rng)
-    margins = scores - scores[np.arange(n), labels][:, None] + 1.0
-    scores = np.where(np.abs(margins) < 0.05, scores + 0.2, scores)  # away from the hinge's kink
-    return (lambda s: F.hinge_loss(s, labels, reduction=reduction)), [scores]
-
-
-def elementwise_loss(fn, input_values=normal, target_values=normal, **kw):
-    def case(data, rng):
-        s = shape(data, min_dims=1)
-        reduction = data.draw(st.sampled_from(["mean", "sum", "none"]), label="reduction")
-        return (lambda x, t: fn(x, t, reduction=reduction, **kw)), [input_values(rng, s), target_values(rng, s)]
-
-    return case
-
-
-def probabilities(rng, s):
-    return rng.uniform(0.05, 0.95, s)
-
-
-def mse_case(data, rng):
-    half = data.draw(st.booleans(), label="half")
-    return elementwise_loss(F.mse_loss, half=half)(data, rng)
-
-
-def l1_case(data, rng):
-    fn, (x, t) = elementwise_loss(F.l1_loss)(data, rng)
-    return fn, [x, x + away_from(rng, x.shape)]  # |x - t| away from its kink
-
-
 CASES = {
     "add": binary(ops.add),
     "sub": binary(ops.sub),
@@ -281,11 +232,5 @@ CASES = {
     "softplus": unary(ops.softplus),
     "softmax": softmax_case(ops.softmax),
     "log_softmax": softmax_case(ops.log_softmax),
-    "softmax_cross_entropy": cross_entropy_case,
-    "nll": nll_case,
-    "multi_margin_hinge": hinge_case,
-    "bce_with_logits": elementwise_loss(F.binary_cross_entropy_with_logits, target_values=probabilities),
-    "bce": elementwise_loss(F.binary_cross_entropy, probabilities, probabilities),
-    "squared_error": mse_case,
-    "absolute_error": l1_case,
 }
+CASES.update(LOSS_CASES)

@@ -1,7 +1,6 @@
-"""Gradcheck cases for the fused loss ops of gradstep/ops/loss.py, in the format of tests/ops/op_cases.py.
+"""Gradcheck cases for the fused loss ops of gradstep/ops/loss.py, merged into op_cases.CASES.
 
-``LOSS_CASES`` maps op name -> ``case(data, rng) -> (fn, inputs)``; tests/ops/op_cases.py merges it
-into CASES so the registry sweep checks these ops too. Float inputs (logits,
+``LOSS_CASES`` maps op name -> ``case(data, rng) -> (fn, inputs)``, so the registry sweep checks these ops too. Float inputs (logits,
 probabilities, soft targets) are gradchecked; integer labels are constants.
 """
 
