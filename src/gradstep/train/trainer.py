@@ -227,7 +227,7 @@ class Trainer:
                     optimizer.zero_grad()
                     loss.backward()
                     optimizer.step()
-                    value = float(loss.data)  # a Python float: nothing of the graph survives the step
+                    value = loss.data.item()  # a Python float: nothing of the graph survives the step
                     n = len(xb)
                     total += value * n
                     count += n
@@ -308,7 +308,7 @@ class Trainer:
         X, y = _pair((X, y), "Trainer.evaluate", "data")
         out = self.predict(X, batch_size)
         with no_grad():
-            logs = {"loss": float(self.loss(Tensor(out), Tensor(y)).data)}
+            logs = {"loss": self.loss(Tensor(out), Tensor(y)).data.item()}
         logs.update(self._metric_logs(y, out))
         return logs
 
