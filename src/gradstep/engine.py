@@ -44,20 +44,20 @@ def topological_order(root_ctx):
     ['exp', 'mul']
     """
     order = []
-    visited = set()
+    visited = set()  # nodes hash by identity
     stack = [(root_ctx, False)]
     while stack:
         node, children_done = stack.pop()
         if children_done:
             order.append(node)
             continue
-        if id(node) in visited:
+        if node in visited:
             continue
-        visited.add(id(node))
+        visited.add(node)
         stack.append((node, True))
         for inp in node.inputs:
             child = inp._ctx
-            if child is not None and id(child) not in visited:
+            if child is not None and child not in visited:
                 stack.append((child, False))
     order.reverse()
     return order
@@ -104,9 +104,9 @@ def backward(root, grad=None, retain_graph=False):
         _accumulate_leaf(root, grad, None)
         return
 
-    pending = {id(root._ctx): grad}
+    pending = {root._ctx: grad}  # node -> dL/d(its output), summed over the node's consumers
     for ctx in topological_order(root._ctx):
-        g = pending.pop(id(ctx), None)
+        g = pending.pop(ctx, None)
         if g is None:
             continue
         if ctx.freed:
@@ -127,10 +127,10 @@ def backward(root, grad=None, retain_graph=False):
             child = inp._ctx
             if child is None:
                 _accumulate_leaf(inp, ig, g)
+            elif child in pending:
+                pending[child] = pending[child] + ig
             else:
-                key = id(child)
-                previous = pending.get(key)
-                pending[key] = ig if previous is None else previous + ig
+                pending[child] = ig
         if not retain_graph:
             ctx.free()
 

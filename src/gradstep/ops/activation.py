@@ -11,14 +11,18 @@ class Sigmoid(Function):
     @staticmethod
     def forward(ctx, z):
         e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-        s = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+        s = np.where(z >= 0, 1, e)  # 1 / (1 + e) for z >= 0, e / (1 + e) for z < 0
+        e += 1
+        s /= e
         ctx.s = s
         return s
 
     @staticmethod
     def backward(ctx, grad):
         s = ctx.s
-        return (grad * s * (1 - s),)
+        g = grad * s
+        g *= 1 - s
+        return (g,)
 
 
 class Tanh(Function):
@@ -31,8 +35,9 @@ class Tanh(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a = ctx.a
-        return (grad * (1 - a * a),)
+        d = 1 - ctx.a * ctx.a
+        d *= grad
+        return (d,)
 
 
 class ReLU(Function):
@@ -100,15 +105,18 @@ class Softmax(Function):
     # p_i = e^(z_i - max z) / sum_j e^(z_j - max z) ;  dL/dz = p * (g - sum_j g_j p_j)
     @staticmethod
     def forward(ctx, z, axis=-1):
-        e = np.exp(z - z.max(axis=axis, keepdims=True))
-        p = e / e.sum(axis=axis, keepdims=True)
+        p = z - z.max(axis=axis, keepdims=True)
+        np.exp(p, out=p)
+        p /= p.sum(axis=axis, keepdims=True)
         ctx.p, ctx.axis = p, axis
         return p
 
     @staticmethod
     def backward(ctx, grad):
         p = ctx.p
-        return (p * (grad - (grad * p).sum(axis=ctx.axis, keepdims=True)),)
+        g = grad - (grad * p).sum(axis=ctx.axis, keepdims=True)
+        g *= p
+        return (g,)
 
 
 class LogSoftmax(Function):
@@ -117,14 +125,17 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, z, axis=-1):
-        shifted = z - z.max(axis=axis, keepdims=True)
-        y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        y = z - z.max(axis=axis, keepdims=True)
+        y -= np.log(np.exp(y).sum(axis=axis, keepdims=True))
         ctx.y, ctx.axis = y, axis
         return y
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad - np.exp(ctx.y) * grad.sum(axis=ctx.axis, keepdims=True),)
+        g = np.exp(ctx.y)
+        g *= grad.sum(axis=ctx.axis, keepdims=True)
+        np.subtract(grad, g, out=g)
+        return (g,)
 
 
 def sigmoid(z):

@@ -76,15 +76,15 @@ class Linear(Function):
         x, w = ctx.x, ctx.w
         need = ctx.needs_input_grad
         gx = grad @ w.T if need[0] else None
+        if x.ndim != 2:  # leading batch axes: fold them into the rows
+            x, grad = x.reshape(-1, x.shape[-1]), grad.reshape(-1, grad.shape[-1])
         gw = None
         if need[1]:
-            if x.ndim == 2 and x.shape[0] == 1:
+            if x.shape[0] == 1:
                 gw = x.T * grad  # batch of one: an outer product, much faster as a broadcast multiply
             else:
-                gw = x.reshape(-1, x.shape[-1]).T @ grad.reshape(-1, grad.shape[-1])
-        gb = None
-        if len(need) > 2 and need[2]:
-            gb = grad.reshape(-1, grad.shape[-1]).sum(axis=0)
+                gw = x.T @ grad
+        gb = grad.sum(axis=0) if len(need) > 2 and need[2] else None
         return gx, gw, gb
 
 

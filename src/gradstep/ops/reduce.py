@@ -1,5 +1,7 @@
 """Reductions over axes: sum, mean, max, min (``axis`` an int, a tuple or None; ``keepdims``)."""
 
+import math
+
 import numpy as np
 
 from ..errors import ShapeError
@@ -24,7 +26,21 @@ def _expand(grad, shape, axes, keepdims):
     """Put back the reduced axes of ``grad`` (size 1) so it broadcasts against the input."""
     if keepdims or not axes or grad.ndim == len(shape):
         return grad
-    return np.expand_dims(grad, axes)
+    # a reshape is a view like np.expand_dims, at a fifth of its Python cost
+    return grad.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
+
+
+#: below this many elements a filled array is cheaper than np.broadcast_to (about 5 us of Python)
+_SMALL = 8192
+
+
+def _spread(grad, shape):
+    """``grad`` (reduced axes kept as size 1) over the input's ``shape``: the gradient of every summed element."""
+    if math.prod(shape) > _SMALL:
+        return np.broadcast_to(grad, shape)
+    out = np.empty(shape, grad.dtype)
+    out[...] = grad
+    return out
 
 
 class Sum(Function):
@@ -36,7 +52,7 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (np.broadcast_to(_expand(grad, ctx.shape, ctx.axes, ctx.keepdims), ctx.shape),)
+        return (_spread(_expand(grad, ctx.shape, ctx.axes, ctx.keepdims), ctx.shape),)
 
 
 class Mean(Function):
@@ -44,13 +60,16 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, axes=(), keepdims=False):
         ctx.shape, ctx.axes, ctx.keepdims = x.shape, axes, keepdims
-        ctx.count = int(np.prod([x.shape[a] for a in axes]))
+        ctx.count = math.prod([x.shape[a] for a in axes])
+        if x.dtype.kind == "f" and x.dtype.itemsize >= 4 and ctx.count:
+            # what x.mean computes for float32/float64, without its Python wrapper (~4 us)
+            return x.sum(axis=axes, keepdims=keepdims) / ctx.count
         return x.mean(axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, grad):
         g = _expand(grad, ctx.shape, ctx.axes, ctx.keepdims) / grad.dtype.type(ctx.count)
-        return (np.broadcast_to(g, ctx.shape),)
+        return (_spread(g, ctx.shape),)
 
 
 class Max(Function):
