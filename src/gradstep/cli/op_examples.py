@@ -15,6 +15,7 @@ derivative does not exist.
 import numpy as np
 
 from .. import ops
+from ..nn import functional as F
 
 
 def _normal(rng, *shape):
@@ -81,6 +82,23 @@ def _getitem(rng):
     return (lambda x: ops.getitem(x, index)), [_normal(rng, 3, 4)]
 
 
+_LABELS = np.array([0, 2, 1])  # class labels of the 3 examples of a (3, 4) score matrix
+
+
+def _labels_loss(fn, values=_normal):
+    return lambda rng: ((lambda z: fn(z, _LABELS)), [values(rng, 3, 4)])
+
+
+def _bce(rng):
+    p = rng.uniform(0.1, 0.9, (3, 4))  # probabilities away from 0 and 1, where log clamps
+    return F.binary_cross_entropy, [p, rng.uniform(0, 1, (3, 4))]
+
+
+def _absolute_error(rng):
+    a = _normal(rng, 3, 4)
+    return F.l1_loss, [a, a + _away_from_zero(rng, 3, 4)]  # |a - b| >= 0.1: no kink at a = b
+
+
 EXAMPLES = {
     "add": _binary(ops.add),
     "sub": _binary(ops.sub),
@@ -119,4 +137,11 @@ EXAMPLES = {
     "softplus": _unary(ops.softplus),
     "softmax": _softmax(ops.softmax),
     "log_softmax": _softmax(ops.log_softmax),
+    "softmax_cross_entropy": _labels_loss(F.cross_entropy),
+    "nll": _labels_loss(F.nll_loss, lambda rng, *s: -_positive(rng, *s)),
+    "multi_margin_hinge": _labels_loss(F.hinge_loss, _distinct),
+    "bce_with_logits": lambda rng: (F.binary_cross_entropy_with_logits, [_normal(rng, 3, 4), rng.uniform(0, 1, (3, 4))]),
+    "bce": _bce,
+    "squared_error": lambda rng: (F.mse_loss, [_normal(rng, 3, 4), _normal(rng, 3, 4)]),
+    "absolute_error": _absolute_error,
 }

@@ -52,7 +52,7 @@ def _number(kind, low=None, high=None, low_open=False, high_open=False):
         if too_low or too_high:
             lo = "" if low is None else ("(" if low_open else "[") + f"{low}, "
             hi = "" if high is None else f"{high}" + (")" if high_open else "]")
-            raise CommandLineError(f"--{name}: {value!r} is out of range, expected a value in {lo or '(-inf, '}{hi or 'inf)'}")
+            raise CommandLineError(f"--{name}: {number} is out of range, expected a value in {lo or '(-inf, '}{hi or 'inf)'}")
         return number
 
     return parse
