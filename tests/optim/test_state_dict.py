@@ -65,15 +65,26 @@ def test_state_dict_layout():
     json.dumps(sd["param_groups"])  # the non-array part is JSON as it is
 
 
-def test_load_keeps_a_schedule_and_restores_numbers():
-    w = gradstep.tensor([1.0], requires_grad=True)
-    source = SGD([w], lr=0.3, momentum=0.5)
-    source.minimize((w * w).sum())
+def test_load_keeps_a_schedule_that_was_saved_as_a_schedule():
     sched = schedules.exponential_decay(1.0, 10, 0.5)
+    w = gradstep.tensor([1.0], requires_grad=True)
+    source = SGD([w], lr=sched, momentum=0.5)
+    source.minimize((w * w).sum())
     target = SGD([gradstep.tensor([1.0], requires_grad=True)], lr=sched, momentum=0.0)
     target.load_state_dict(source.state_dict())
     assert target.param_groups[0]["lr"] is sched and target.param_groups[0]["momentum"] == 0.5
     assert target.lr == sched(1)
+
+
+def test_load_restores_a_constant_lr_over_a_schedule():
+    # after ReduceLROnPlateau or LearningRateScheduler set a constant lr, exact resume needs that lr back
+    w = gradstep.tensor([1.0], requires_grad=True)
+    source = SGD([w], lr=schedules.exponential_decay(1.0, 10, 0.5), momentum=0.5)
+    source.lr = 0.3
+    source.minimize((w * w).sum())
+    target = SGD([gradstep.tensor([1.0], requires_grad=True)], lr=schedules.exponential_decay(1.0, 10, 0.5))
+    target.load_state_dict(source.state_dict())
+    assert target.lr == 0.3 and not callable(target.param_groups[0]["lr"])
     other = SGD([gradstep.tensor([1.0], requires_grad=True)], lr=0.1)
     other.load_state_dict(source.state_dict())
     assert other.lr == 0.3

@@ -464,7 +464,8 @@ class Optimizer:
 
         The optimizer must have the same number of groups and of parameters per
         group; the saved parameter ``i`` is this optimizer's ``i``-th parameter in
-        group order. A group whose lr is a schedule keeps its schedule. Nothing
+        group order. A group whose lr is a schedule keeps its schedule if the saved
+        group had one too; a saved constant lr (set through ``opt.lr``) wins. Nothing
         changes unless everything checks out.
 
         >>> import gradstep
@@ -496,9 +497,9 @@ class Optimizer:
             for i, p in zip(indices, group["params"]):
                 by_index[int(i)] = p
             hyper = {k: (tuple(v) if isinstance(v, list) else v) for k, v in saved.items() if k != "params"}
-            hyper.pop("lr_schedule", None)
-            if callable(group["lr"]):
-                hyper["lr"] = group["lr"]
+            saved_a_schedule = hyper.pop("lr_schedule", None) is not None
+            if callable(group["lr"]) and saved_a_schedule:
+                hyper["lr"] = group["lr"]  # the schedule goes on from the restored global_step
             hyper = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in hyper.items()}
             new_groups.append(self._normalise(hyper, g))
         new_state = {}
