@@ -16,6 +16,7 @@ from .gradcheck import gradcheck
 from .random import manual_seed
 from .tensor import Tensor
 from . import ops
+from . import data, nn, optim, train  # the core packages need only NumPy
 
 __version__ = "0.1.0"
 
@@ -25,5 +26,5 @@ __all__ = [
     "no_grad", "enable_grad", "is_grad_enabled",
     "set_default_dtype", "get_default_dtype", "manual_seed", "gradcheck",
     "GradstepError", "ShapeError", "DTypeError", "GraphFreedError", "GradcheckError",
-    "ops",
+    "ops", "nn", "optim", "data", "train",
 ]  # fmt: skip
