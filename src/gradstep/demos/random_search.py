@@ -70,9 +70,9 @@ def run(out_dir, small=False, verbose=True):
     """Run both searches, draw ``random-search.png`` (loss against evaluations), return the losses.
 
     >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
+    >>> with tempfile.TemporaryDirectory() as d:  # doctest: +SKIP
     ...     numbers = run(d, small=True, verbose=False)
-    >>> numbers["gradient descent final loss"] < numbers["random search final loss"]
+    >>> numbers["gradient descent final loss"] < numbers["random search final loss"]  # doctest: +SKIP
     True
     """
     n, d = (100, 5) if small else (300, 10)

@@ -38,9 +38,9 @@ def run(out_dir, small=False, verbose=True):
     """Draw ``vanishing-gradients.png`` and return both networks' per-layer norms and first/last ratios.
 
     >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
+    >>> with tempfile.TemporaryDirectory() as d:  # doctest: +SKIP
     ...     numbers = run(d, small=True, verbose=False)
-    >>> numbers["sigmoid, Xavier"]["first / last"] < 0.01 < numbers["ReLU, He"]["first / last"]
+    >>> numbers["sigmoid, Xavier"]["first / last"] < 0.01 < numbers["ReLU, He"]["first / last"]  # doctest: +SKIP
     True
     """
     depth, width, n = (8, 32, 64) if small else (12, 64, 256)

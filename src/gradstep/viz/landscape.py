@@ -111,6 +111,7 @@ def plot_loss_landscape(
         from matplotlib.colors import LogNorm
 
         norm = LogNorm(vmin=np.min(levels), vmax=np.max(levels))
+        Z = np.ma.masked_less_equal(Z, 0)  # log of 0 has no colour: leave the exact minimum blank
     contours = ax.contour(W, B, Z, levels=levels, cmap="viridis", norm=norm, linewidths=0.8)
     fig.colorbar(contours, ax=ax, label="loss", format="%.3g")
     for i, (label, iterates) in enumerate(paths.items()):
