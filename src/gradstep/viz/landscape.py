@@ -112,7 +112,7 @@ def plot_loss_landscape(
 
         norm = LogNorm(vmin=np.min(levels), vmax=np.max(levels))
         Z = np.ma.masked_less_equal(Z, 0)  # log of 0 has no colour: leave the exact minimum blank
-    contours = ax.contour(W, B, Z, levels=levels, cmap="viridis", norm=norm, linewidths=0.8)
+    contours = ax.contour(W, B, Z, levels=levels, cmap="viridis", norm=norm, linewidths=0.7, alpha=0.5)
     fig.colorbar(contours, ax=ax, label="loss", format="%.3g")
     for i, (label, iterates) in enumerate(paths.items()):
         points = np.asarray(iterates, dtype=float)
@@ -120,7 +120,7 @@ def plot_loss_landscape(
             raise ShapeError(f"plot_loss_landscape: path {label!r} must have shape (steps, 2), got {points.shape}")
         color = COLORS[i % len(COLORS)]
         marker = "o-" if len(points) <= 80 else "-"
-        ax.plot(points[:, 0], points[:, 1], marker, color=color, markersize=2.5, linewidth=1, label=str(label))
+        ax.plot(points[:, 0], points[:, 1], marker, color=color, markersize=2.5, linewidth=1.4, label=str(label))
         ax.plot(points[:1, 0], points[:1, 1], "s", color=color, markersize=6)
     if minimum is not None:
         m = np.asarray(minimum, dtype=float).ravel()
