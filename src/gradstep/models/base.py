@@ -54,18 +54,26 @@ class DataConversionWarning(UserWarning):
     """
 
 
-_sklearn_not_fitted = None
+_with_sklearn = {}
+
+
+def _sklearn_compatible(cls):
+    """``cls``, or when scikit-learn is loaded a subclass of both ``cls`` and scikit-learn's class of that name.
+
+    So scikit-learn's ``except NotFittedError`` and warning filters recognise
+    ours, while gradstep itself never imports scikit-learn.
+    """
+    module = sys.modules.get("sklearn.exceptions")
+    if module is None:
+        return cls
+    if cls not in _with_sklearn:
+        _with_sklearn[cls] = type(cls.__name__, (cls, getattr(module, cls.__name__)), {"__module__": __name__})
+    return _with_sklearn[cls]
 
 
 def _not_fitted(estimator, method):
     """The NotFittedError to raise; also a scikit-learn NotFittedError when scikit-learn is loaded."""
-    global _sklearn_not_fitted
-    cls = NotFittedError
-    if "sklearn.exceptions" in sys.modules:  # never import scikit-learn ourselves
-        if _sklearn_not_fitted is None:
-            sk_error = sys.modules["sklearn.exceptions"].NotFittedError
-            _sklearn_not_fitted = type("NotFittedError", (NotFittedError, sk_error), {"__module__": __name__})
-        cls = _sklearn_not_fitted
+    cls = _sklearn_compatible(NotFittedError)
     name = type(estimator).__name__
     return cls(f"{name}.{method}: this {name} instance is not fitted yet; call fit(X, y) first")
 
@@ -228,7 +236,7 @@ class BaseEstimator:
             raise DataError(f"{name}: Complex data not supported in y (dtype {y.dtype})")
         if y.ndim == 2 and y.shape[1] == 1:
             warnings.warn(
-                DataConversionWarning(
+                _sklearn_compatible(DataConversionWarning)(
                     "A column-vector y was passed when a 1d array was expected; "
                     f"{name} flattened y of shape {y.shape} to ({y.shape[0]},)"
                 ),
@@ -321,7 +329,7 @@ class ClassifierMixin:
             labels = _unique_labels(np.asarray(classes) if classes is not None else y, name)
             if len(labels) < 2:
                 raise DataError(
-                    f"{name}: needs samples of at least 2 classes, but the data contains only one class: {labels[0]!r}"
+                    f"{name}: needs samples of at least 2 classes, but the data contains only one class: {labels.tolist()[0]!r}"
                     if len(labels) else f"{name}: got no class labels"
                 )
             if self._binary_only and len(labels) > 2:

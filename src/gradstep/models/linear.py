@@ -47,7 +47,10 @@ class LinearGDModel(BaseEstimator):
     def _penalty_alpha(self):
         return getattr(self, "alpha", 0.0)
 
-    def _init_params(self, X, n_outputs):
+    def _initial_intercept(self, t, n_outputs):
+        return np.zeros(n_outputs)
+
+    def _init_params(self, X, t, n_outputs):
         """Zero weights, the standardisation statistics and a fresh optimizer."""
         where = f"{type(self).__name__}.fit"
         if self.standardize:
@@ -58,7 +61,7 @@ class LinearGDModel(BaseEstimator):
             self._x_mean = np.zeros(X.shape[1])
             self._x_scale = np.ones(X.shape[1])
         self._W = nn.Parameter(np.zeros((X.shape[1], n_outputs)))
-        self._b = nn.Parameter(np.zeros(n_outputs)) if self.fit_intercept else None
+        self._b = nn.Parameter(self._initial_intercept(t, n_outputs)) if self.fit_intercept else None
         params = [self._W] if self._b is None else [self._W, self._b]
         self._optimizer = make_optimizer(self.optimizer, params, self.learning_rate, where)
         self._rng = as_generator(self.random_state)
@@ -110,7 +113,7 @@ class LinearGDModel(BaseEstimator):
         """fit (reset unless warm_start) or partial_fit (one epoch, never stopping early)."""
         where = f"{type(self).__name__}.{method}"
         if reset:
-            self._init_params(X, n_outputs)
+            self._init_params(X, t, n_outputs)
         if method == "partial_fit":
             self._train(X, t, 1, stop_early=False, method=method)
         else:
@@ -240,6 +243,10 @@ class LinearRegression(RegressorMixin, LinearGDModel):
     def _effective_batch_size(self, where):
         return None if self.solver == "gd" else batch_size_of(self.batch_size, where)
 
+    def _initial_intercept(self, t, n_outputs):
+        # on centred (standardised) features the optimal intercept is exactly mean(y): start there
+        return t.mean(axis=0) if self.standardize else np.zeros(n_outputs)
+
     def _fit_closed_form(self, X, y):
         # centring removes the intercept: w solves min ||(X - mean X) w - (y - mean y)||^2, b = mean y - mean X . w
         if self.fit_intercept:
@@ -282,12 +289,13 @@ class LinearRegression(RegressorMixin, LinearGDModel):
 
 
 def sigmoid(z):
-    """The logistic function computed as (1 + tanh(z/2)) / 2: exact and free of overflow for any z.
+    """The logistic function 1 / (1 + e^-z), to full relative precision and without overflow for any z.
 
     >>> sigmoid(np.array([0.0, 1e4, -1e4])).tolist()
     [0.5, 1.0, 0.0]
     """
-    return 0.5 + 0.5 * np.tanh(0.5 * z)  # 1 / (1 + e^-z) = (1 + tanh(z/2)) / 2
+    e = np.exp(-np.abs(z))  # in (0, 1]
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))  # e^z / (1 + e^z) for z < 0
 
 
 def softmax(z):
@@ -323,21 +331,22 @@ class _LinearClassifier(ClassifierMixin, LinearGDModel):
         codes = self._encode_y(y, X.shape[0], "partial_fit", reset=first, classes=classes)
         return self._fit_gd(X, self._targets(codes), self._n_outputs(), "partial_fit", reset=first)
 
-    def decision_function(self, X):
-        """Scores z = X w + b: shape (n_samples,) for two classes (z > 0 means classes_[1]), else (n_samples, K)."""
-        self._check_is_fitted("decision_function")
-        X = self._validate_X(X, "decision_function", reset=False)
-        z = self._decision(X)
+    def _scores(self, X, method):
+        self._check_is_fitted(method)
+        z = self._decision(self._validate_X(X, method, reset=False))
         if z.shape[1] == 1:
             return z[:, 0]
         if z.shape[1] == 2:
             return z[:, 1] - z[:, 0]
         return z
 
+    def decision_function(self, X):
+        """Scores z = X w + b: shape (n_samples,) for two classes (z > 0 means classes_[1]), else (n_samples, K)."""
+        return self._scores(X, "decision_function")
+
     def predict(self, X):
         """The most probable class label of each row of X."""
-        self._check_is_fitted("predict")
-        z = self.decision_function(X)
+        z = self._scores(X, "predict")
         return self.classes_[(z > 0).astype(np.intp) if z.ndim == 1 else z.argmax(axis=1)]
 
 
@@ -410,10 +419,9 @@ class LogisticRegression(_LinearClassifier):
         return nn.functional.binary_cross_entropy_with_logits(z, Tensor(t))
 
     def predict_proba(self, X):
-        """Class probabilities [1 - p, p] with p = sigmoid(z), shape (n_samples, 2)."""
-        self._check_is_fitted("predict_proba")
-        p = sigmoid(self.decision_function(X))
-        return np.stack([1 - p, p], axis=1)
+        """Class probabilities [1 - p, p] with p = sigmoid(z) = p(y = classes_[1] | x), shape (n_samples, 2)."""
+        z = self._scores(X, "predict_proba")
+        return np.stack([sigmoid(-z), sigmoid(z)], axis=1)  # 1 - sigmoid(z) = sigmoid(-z), without cancellation
 
 
 class SoftmaxRegression(_LinearClassifier):

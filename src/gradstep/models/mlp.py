@@ -177,12 +177,17 @@ class _BaseMLP(BaseEstimator):
             return self._loss(self._model(Tensor(X)), Tensor(t)).item()
 
     def _forward(self, X, method):
-        """Network output for X in evaluation mode (dropout off), as float64 of shape (n_samples, n_out)."""
+        """Network output for X in evaluation mode (dropout off), shape (n_samples, n_out).
+
+        Inference runs in float64 (the float32 weights are promoted): the result
+        of a row then does not depend on the other rows of the batch, as it can
+        in float32 where BLAS sums blocks of rows in different orders.
+        """
         self._check_is_fitted(method)
-        X = self._validate_X(X, method, reset=False, dtype=np.float32)
+        X = self._validate_X(X, method, reset=False, dtype=np.float64)
         self._model.eval()
         with no_grad():
-            return self._model(Tensor(X)).data.astype(np.float64)
+            return self._model(Tensor(X)).data
 
     def _warm(self):
         return bool(self.warm_start) and hasattr(self, "_model")
@@ -279,7 +284,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def predict(self, X):
         """The label with the largest network output for each row of X."""
-        return self.classes_[self._forward(X, "predict").argmax(axis=1)]
+        scores = self._forward(X, "predict")
+        return self.classes_[scores.argmax(axis=1)]
 
 
 class MLPRegressor(RegressorMixin, _BaseMLP):

@@ -22,16 +22,18 @@ class _ThresholdUnit(ClassifierMixin):
 
     _binary_only = True
 
+    def _scores(self, X, method):
+        self._check_is_fitted(method)
+        return self._validate_X(X, method, reset=False) @ self.coef_[0] + self.intercept_[0]
+
     def decision_function(self, X):
         """z = X w + b, shape (n_samples,); z > 0 means classes_[1]."""
-        self._check_is_fitted("decision_function")
-        X = self._validate_X(X, "decision_function", reset=False)
-        return X @ self.coef_[0] + self.intercept_[0]
+        return self._scores(X, "decision_function")
 
     def predict(self, X):
         """classes_[1] where z = X w + b > 0, else classes_[0]."""
-        self._check_is_fitted("predict")
-        return self.classes_[(self.decision_function(X) > 0).astype(np.intp)]
+        z = self._scores(X, "predict")
+        return self.classes_[(z > 0).astype(np.intp)]
 
 
 class Perceptron(_ThresholdUnit, BaseEstimator):

@@ -1,0 +1,208 @@
+"""The estimator contract without scikit-learn: parameters, repr, fitted state and input validation."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import gradstep
+from gradstep.models import (
+    Adaline,
+    DataConversionWarning,
+    DataError,
+    LinearRegression,
+    LogisticRegression,
+    MLPClassifier,
+    MLPRegressor,
+    NotFittedError,
+    Perceptron,
+    SoftmaxRegression,
+)
+
+ALL = [LinearRegression, LogisticRegression, SoftmaxRegression, Perceptron, Adaline, MLPClassifier, MLPRegressor]
+CLASSIFIERS = [LogisticRegression, SoftmaxRegression, Perceptron, Adaline, MLPClassifier]
+FAST = {"MLPClassifier": {"epochs": 5}, "MLPRegressor": {"epochs": 5}}
+
+
+def make(cls, **params):
+    return cls(**{**FAST.get(cls.__name__, {}), "random_state": 0, **params}) if cls is not LinearRegression else cls(**params)
+
+
+def blobs(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    X = np.r_[rng.normal(-2, 0.5, (n // 2, 2)), rng.normal(2, 0.5, (n // 2, 2))]
+    y = np.r_[np.zeros(n // 2, int), np.ones(n // 2, int)]
+    return X, y
+
+
+class FrameLike:
+    """Enough of a pandas DataFrame for np.asarray, without pandas: named columns and __array__."""
+
+    def __init__(self, data, columns):
+        self._data, self.columns = np.asarray(data), list(columns)
+
+    def __array__(self, dtype=None, copy=None):
+        return self._data if dtype is None else self._data.astype(dtype)
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_get_params_lists_every_init_argument_and_set_params_round_trips(cls):
+    est = cls()
+    params = est.get_params()
+    import inspect
+
+    assert set(params) == set(inspect.signature(cls.__init__).parameters) - {"self"}
+    assert est.set_params(**params) is est
+    assert est.get_params() == params
+
+
+def test_set_params_rejects_unknown_names():
+    with pytest.raises(ValueError, match=r"LinearRegression.set_params: invalid parameter 'solvr'"):
+        LinearRegression().set_params(solvr="gd")
+
+
+def test_repr_shows_only_changed_parameters():
+    assert repr(LinearRegression()) == "LinearRegression()"
+    assert repr(Perceptron(epochs=3)) == "Perceptron(epochs=3)"
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_predict_before_fit_raises_not_fitted_error(cls):
+    with pytest.raises(NotFittedError, match=rf"{cls.__name__}.predict: this {cls.__name__} instance is not fitted yet"):
+        cls().predict([[1.0, 2.0]])
+
+
+def test_not_fitted_error_is_gradstep_value_and_attribute_error():
+    assert issubclass(NotFittedError, gradstep.GradstepError)
+    assert issubclass(NotFittedError, ValueError) and issubclass(NotFittedError, AttributeError)
+    assert not hasattr(LogisticRegression(), "predict_proba") or True  # the method exists; calling it raises
+    with pytest.raises(AttributeError):
+        LogisticRegression().predict_proba([[0.0]])
+
+
+@pytest.mark.parametrize("cls", ALL)
+@pytest.mark.parametrize("bad, word", [(np.nan, "NaN"), (np.inf, "infinity")])
+def test_nan_or_inf_in_X_is_rejected_at_fit_and_predict(cls, bad, word):
+    X, y = blobs()
+    X_bad = X.copy()
+    X_bad[3, 1] = bad
+    with pytest.raises(DataError, match=rf"{cls.__name__}.fit: input X contains {word} \(first at index \(3, 1\)\)"):
+        make(cls).fit(X_bad, y)
+    est = make(cls).fit(X, y)
+    with pytest.raises(DataError, match=rf"{cls.__name__}.predict: input X contains {word}"):
+        est.predict(X_bad)
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_wrong_number_of_features_at_predict(cls):
+    X, y = blobs()
+    est = make(cls).fit(X, y)
+    with pytest.raises(gradstep.ShapeError, match=rf"X has 3 features, but {cls.__name__} is expecting 2 features"):
+        est.predict(np.ones((4, 3)))
+
+
+def test_1d_X_asks_for_a_reshape():
+    with pytest.raises(gradstep.ShapeError, match=r"LinearRegression.fit: expected a 2D array .* got 1D array of shape \(3,\).*Reshape"):
+        LinearRegression().fit([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+
+
+def test_empty_X_is_rejected():
+    with pytest.raises(DataError, match=r"found array with 0 sample\(s\) \(shape=\(0, 3\)\)"):
+        LinearRegression().fit(np.empty((0, 3)), [])
+    with pytest.raises(DataError, match=r"found array with 0 feature\(s\) \(shape=\(4, 0\)\)"):
+        LinearRegression().fit(np.empty((4, 0)), [1.0, 2.0, 3.0, 4.0])
+
+
+def test_complex_and_non_numeric_X_are_rejected():
+    with pytest.raises(DataError, match="LinearRegression.fit: Complex data not supported in X"):
+        LinearRegression().fit(np.ones((3, 1)) * 1j, [1.0, 2.0, 3.0])
+    with pytest.raises(gradstep.DTypeError, match="LinearRegression.fit: X must be numeric"):
+        LinearRegression().fit([["a"], ["b"]], [1.0, 2.0])
+
+
+def test_sparse_X_is_rejected_with_a_hint():
+    sparse = pytest.importorskip("scipy.sparse")
+    with pytest.raises(gradstep.DTypeError, match=r"sparse input \(csr_matrix\) is not supported; convert it with X.toarray\(\)"):
+        LinearRegression().fit(sparse.csr_matrix(np.eye(3)), [1.0, 2.0, 3.0])
+
+
+def test_y_none_and_length_mismatch():
+    with pytest.raises(DataError, match="LinearRegression requires y to be passed, but the target y is None"):
+        LinearRegression().fit([[1.0], [2.0]], None)
+    with pytest.raises(gradstep.ShapeError, match="inconsistent numbers of samples: X has 2, y has 3"):
+        LinearRegression().fit([[1.0], [2.0]], [1.0, 2.0, 3.0])
+    with pytest.raises(gradstep.ShapeError, match=r"y should be a 1d array .* shape \(2, 2\)"):
+        LinearRegression().fit([[1.0], [2.0]], [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_column_vector_y_is_flattened_with_a_warning():
+    with pytest.warns(DataConversionWarning, match="A column-vector y was passed when a 1d array was expected"):
+        reg = LinearRegression().fit([[0.0], [1.0], [2.0]], [[1.0], [3.0], [5.0]])
+    np.testing.assert_allclose(reg.coef_, [2.0])
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_single_class_is_rejected(cls):
+    with pytest.raises(DataError, match=rf"{cls.__name__}.fit: needs samples of at least 2 classes, but the data contains only one class: 'a'"):
+        make(cls).fit([[0.0], [1.0]], ["a", "a"])
+
+
+@pytest.mark.parametrize("cls", [LogisticRegression, Perceptron, Adaline])
+def test_binary_models_reject_three_classes(cls):
+    with pytest.raises(DataError, match=rf"{cls.__name__}.fit: Only binary classification is supported.*3 classes: \[0, 1, 2\]"):
+        make(cls).fit([[0.0], [1.0], [2.0]], [0, 1, 2])
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_continuous_targets_are_not_labels(cls):
+    with pytest.raises(DataError, match=rf"{cls.__name__}.fit: Unknown label type: continuous"):
+        make(cls).fit([[0.0], [1.0], [2.0]], [0.5, 1.0, 0.0])
+
+
+def test_nan_targets_are_rejected():
+    with pytest.raises(DataError, match=r"LinearRegression.fit: input y contains NaN"):
+        LinearRegression().fit([[0.0], [1.0]], [0.0, np.nan])
+    with pytest.raises(DataError, match=r"LogisticRegression.fit: Input y contains NaN or infinity"):
+        LogisticRegression().fit([[0.0], [1.0]], [0.0, np.nan])
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_string_labels_lists_and_frame_like_inputs(cls):
+    X, y = blobs()
+    labels = np.array(["cat", "dog"])[y]
+    est = make(cls).fit(FrameLike(X, ["a", "b"]), labels.tolist())
+    assert est.classes_.tolist() == ["cat", "dog"]
+    assert est.feature_names_in_.tolist() == ["a", "b"]
+    assert est.predict(X.tolist()).dtype.kind == "U"
+    assert est.score(X, labels) >= 0.9
+    with pytest.raises(DataError, match=r"the feature names of X \['b', 'a'\] differ from those seen in fit \['a', 'b'\]"):
+        est.predict(FrameLike(X, ["b", "a"]))
+
+
+def test_partial_fit_rejects_labels_outside_classes():
+    clf = LogisticRegression(random_state=0).partial_fit([[0.0], [1.0]], [0, 1])
+    with pytest.raises(DataError, match=r"y contains labels \[7\] that are not in classes_ \[0, 1\]"):
+        clf.partial_fit([[2.0]], [7])
+
+
+def test_partial_fit_changes_of_n_features_are_rejected():
+    clf = SoftmaxRegression(random_state=0).partial_fit([[0.0], [1.0]], [0, 1])
+    with pytest.raises(gradstep.ShapeError, match="X has 2 features, but SoftmaxRegression is expecting 1 features"):
+        clf.partial_fit([[0.0, 1.0]], [0])
+
+
+@pytest.mark.parametrize("cls", [LinearRegression, MLPRegressor])
+def test_regressor_score_is_r2(cls):
+    X = np.arange(6.0)[:, None]
+    y = 3 * X[:, 0] - 1
+    est = make(cls).fit(X, y)
+    y_hat = est.predict(X)
+    expected = 1 - ((y - y_hat) ** 2).sum() / ((y - y.mean()) ** 2).sum()
+    assert est.score(X, y) == pytest.approx(expected)
+
+
+def test_no_warning_for_clean_input():
+    X, y = blobs()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LogisticRegression(random_state=0).fit(X, y).predict(X)
