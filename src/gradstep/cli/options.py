@@ -123,7 +123,7 @@ TRAIN_OPTIONS = {
     "lr": (_number(float, low=0, low_open=True), 1e-3, "learning rate (default 1e-3)"),
     "schedule": (_schedule, "constant", "learning-rate schedule: constant | step:EPOCHS:FACTOR | exponential:RATE | "
                  "inverse_time:DECAY | cosine (default constant)"),
-    "epochs": (_number(int, low=1), 30, "passes over the training data (default 30)"),
+    "epochs": (_number(int, low=1), 15, "passes over the training data (default 15)"),
     "batch_size": (_batch_size, 32, "N (minibatch), 1 (online) or full (full batch) (default 32)"),
     "l2": (_number(float, low=0), 0.0, "L2 penalty strength lambda (default 0)"),
     "dropout": (_number(float, low=0, high=1, high_open=True), 0.0, "dropout rate of the MLP's hidden layers (default 0)"),

@@ -1,6 +1,6 @@
 """``gradstep train``: train a model and write a run folder.
 
-With no arguments: an MLP (256, 128, ReLU, Adam) on the bundled digits, 30
+With no arguments: an MLP (256, 128, ReLU, Adam) on the bundled digits, 15
 epochs of minibatches of 32 over a 60/20/20 stratified split, standardized
 features, seed 0, a progress bar, a table of test metrics and ``runs/<date-time>``.
 """
