@@ -1,27 +1,99 @@
 """gradstep through its public training API: Trainer.fit, MLPClassifier.fit, LogisticRegression, LinearRegression.
 
-Same configs, data and initial weights as the references in mlp.py, logreg.py
-and lstsq.py. A factory raises ImportError/AttributeError while a piece is
-not in gradstep yet; the runner then lists the implementation as unavailable.
+Same configs and data as the references in mlp.py, logreg.py and lstsq.py
+(Trainer.fit also starts from the same weights). A factory raises
+ImportError/AttributeError when a piece is missing from the installed
+gradstep; the runner then lists the implementation as unavailable.
 """
 
+from . import logreg, lstsq, mlp
 from .mlp import Impl
 
 
+def _optimizer(config, params):
+    from gradstep import optim
+
+    if config["optimizer"] == "adam":
+        return optim.Adam(params, lr=config["lr"], betas=mlp.ADAM_BETAS, eps=mlp.ADAM_EPS)
+    return optim.SGD(params, lr=config["lr"])
+
+
 def make_trainer(config):
-    raise ImportError("gradstep.train.Trainer is not available yet")
+    """nn.Sequential(Linear, ReLU, Linear, ReLU, Linear), nn.CrossEntropyLoss, optim.SGD/Adam, Trainer.fit(epochs=1)."""
+    import numpy as np
+
+    from gradstep import nn
+    from gradstep.train import Trainer
+
+    X, y = mlp.load(config)
+    layers = []
+    for fan_in, fan_out in zip(mlp.SIZES[:-1], mlp.SIZES[1:]):
+        layers += [nn.Linear(fan_in, fan_out, dtype=np.float32), nn.ReLU()]
+    model = nn.Sequential(*layers[:-1])
+    params = mlp.initial_params()
+    for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
+        layer.weight.data[...] = W
+        layer.bias.data[...] = b
+    trainer = Trainer(model, nn.CrossEntropyLoss(), _optimizer(config, model.parameters()), progress=False)
+    rng = np.random.default_rng(1)
+
+    def run():
+        trainer.fit((X, y), epochs=1, batch_size=config["batch"], shuffle=True, seed=rng)
+
+    return Impl(run, lambda: {"loss": trainer.history["loss"][-1]})
 
 
 def make_mlp_classifier(config):
-    raise ImportError("gradstep.models.MLPClassifier is not available yet")
+    """gradstep.models.MLPClassifier((256, 128), optimizer, learning_rate, batch_size, epochs=1, tol=None).fit."""
+    from gradstep.models import MLPClassifier
+
+    X, y = mlp.load(config)
+    state = {}
+
+    def run():
+        state["model"] = MLPClassifier(
+            hidden_layer_sizes=mlp.SIZES[1:-1], optimizer=config["optimizer"], learning_rate=config["lr"],
+            batch_size=config["batch"], epochs=1, tol=None, shuffle=True, random_state=0,
+        ).fit(X, y)  # fmt: skip
+
+    return Impl(run, lambda: {"loss": state["model"].loss_curve_[-1]})
 
 
 def make_logistic_regression(config):
-    raise ImportError("gradstep.models.LogisticRegression is not available yet")
+    """gradstep.models.LogisticRegression(alpha=0, optimizer="sgd", batch_size=256, epochs=5, tol=None).
+
+    ``standardize=False``: the features are already standardised, and the
+    references do not standardise either.
+    """
+    from gradstep.models import LogisticRegression
+
+    from datasets import log_loss
+
+    X, y = logreg.load(config)
+    state = {}
+
+    def run():
+        state["model"] = LogisticRegression(
+            alpha=0.0, optimizer="sgd", learning_rate=config["lr"], batch_size=config["batch"],
+            epochs=config["epochs"], tol=None, standardize=False, shuffle=True, random_state=0,
+        ).fit(X, y)  # fmt: skip
+
+    def report():
+        return {"log_loss": log_loss(state["model"].predict_proba(X)[:, 1], y)}
+
+    return Impl(run, report)
 
 
 def make_linear_regression(config):
-    raise ImportError("gradstep.models.LinearRegression is not available yet")
+    """gradstep.models.LinearRegression(solver="normal", fit_intercept=False).fit."""
+    import numpy as np
 
+    from gradstep.models import LinearRegression
 
-__all__ = ["Impl", "make_trainer", "make_mlp_classifier", "make_logistic_regression", "make_linear_regression"]
+    X, y = lstsq.load(config)
+    state = {}
+
+    def run():
+        state["coef"] = np.ravel(LinearRegression(solver="normal", fit_intercept=False).fit(X, y).coef_)
+
+    return Impl(run, lambda: {"coef": [float(c) for c in state["coef"]]})
