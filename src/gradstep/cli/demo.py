@@ -82,9 +82,9 @@ def run(args):
     out_dir = Path(args.out if args.out is not None else Path("demos") / args.name)
     out_dir.mkdir(parents=True, exist_ok=True)
     print(f"{args.name}: {description}")
-    results = function(out_dir, small=args.small)
+    results = function(out_dir, small=args.small, verbose=False)
+    figures = results.pop("figures", [])
     print_results(results)
-    written = sorted(str(p) for p in out_dir.glob("*.png"))
-    if written:
-        print("wrote " + ", ".join(written))
+    if figures:
+        print("wrote " + ", ".join(str(p) for p in figures))
     return 0
