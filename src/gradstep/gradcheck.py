@@ -8,23 +8,23 @@ from .tensor import Tensor
 
 
 def _projected(out, weights):
-    """The scalar sum(out * weights) whose gradient gradcheck compares (weights None for scalars)."""
+    """The scalar sum(out * weights) whose gradient is compared (weights None for scalars)."""
     return out if weights is None else (out * weights).sum()
 
 
-def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
-    """Compare the gradients backward() gives for ``fn(*inputs)`` with central differences.
+def gradient_pairs(fn, inputs, eps=1e-6, seed=0):
+    """Analytic and numerical gradients of ``fn(*inputs)``, one ``(analytic, numerical)`` pair per input.
 
     Floating inputs are copied to float64 tensors that require grad; other
-    inputs (integer labels, boolean masks) are passed as constants. A
-    non-scalar output is reduced with fixed random weights ``sum(out * w)``,
-    so every output element is checked. Each input element is nudged by
-    +-eps: numerical = (f(x + eps) - f(x - eps)) / (2 eps). Returns True, or
-    raises GradcheckError naming the input, the index and both values.
+    inputs (integer labels, boolean masks) are passed as constants and get
+    ``None``. A non-scalar output is reduced with fixed random weights,
+    ``sum(out * w)``, so every output element counts. Each input element is
+    nudged by +-eps: numerical = (f(x + eps) - f(x - eps)) / (2 eps).
 
-    >>> import gradstep
-    >>> gradstep.gradcheck(lambda x: (x * x).sum(), [gradstep.randn(3, seed=0)])
-    True
+    >>> import numpy as np
+    >>> [(a, n)] = gradient_pairs(lambda x: (x * x).sum(), [np.array([3.0])])
+    >>> a, np.round(n, 6)
+    (array([6.]), array([6.]))
     """
     tensors = []
     for value in inputs:
@@ -39,8 +39,10 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
         weights = Tensor(np.random.default_rng(seed).standard_normal(out.shape))
     _projected(out, weights).backward()
 
-    for position, x in enumerate(tensors):
+    pairs = []
+    for x in tensors:
         if not x.requires_grad:
+            pairs.append(None)
             continue
         analytic = x.grad if x.grad is not None else np.zeros_like(x.data)
         numerical = np.empty_like(x.data)
@@ -54,11 +56,30 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
                 f_minus = _projected(fn(*tensors), weights).item()
                 flat[i] = original
                 numerical.reshape(-1)[i] = (f_plus - f_minus) / (2 * eps)
+        pairs.append((analytic, numerical))
+    return pairs
+
+
+def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
+    """Compare the gradients backward() gives for ``fn(*inputs)`` with central differences.
+
+    See ``gradient_pairs`` for how inputs and outputs are treated. Returns
+    True, or raises GradcheckError naming the input, the index and both
+    values, when ``|analytic - numerical| > atol + rtol * |numerical|``.
+
+    >>> import gradstep
+    >>> gradstep.gradcheck(lambda x: (x * x).sum(), [gradstep.randn(3, seed=0)])
+    True
+    """
+    for position, pair in enumerate(gradient_pairs(fn, inputs, eps, seed)):
+        if pair is None:
+            continue
+        analytic, numerical = pair
         bad = ~np.isclose(analytic, numerical, rtol=rtol, atol=atol)
         if bad.any():
             index = tuple(int(i) for i in np.argwhere(bad)[0])
             raise GradcheckError(
-                f"gradcheck: input {position} (shape {x.shape}) at index {index}: "
+                f"gradcheck: input {position} (shape {analytic.shape}) at index {index}: "
                 f"analytic gradient {analytic[index]:.10g} != numerical {numerical[index]:.10g} "
                 f"(atol={atol}, rtol={rtol}); {int(bad.sum())} of {bad.size} elements differ"
             )
