@@ -206,3 +206,48 @@ def test_no_warning_for_clean_input():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         LogisticRegression(random_state=0).fit(X, y).predict(X)
+
+
+def test_more_bad_inputs_name_the_estimator_and_the_problem():
+    with pytest.raises(DataError, match=r"LinearRegression.fit: X is None; expected an array-like of shape \(n_samples, n_features\)"):
+        LinearRegression().fit(None, [1.0])
+    with pytest.raises(gradstep.DTypeError, match="LinearRegression.fit: X cannot be converted to a numeric array"):
+        LinearRegression().fit([[1.0, 2.0], [3.0]], [1.0, 2.0])  # ragged
+    with pytest.raises(gradstep.DTypeError, match="LinearRegression.fit: X must be numeric, got dtype datetime64"):
+        LinearRegression().fit(np.array([["2020-01-01"], ["2020-01-02"]], dtype="datetime64[D]"), [1.0, 2.0])
+    with pytest.raises(DataError, match="LinearRegression.fit: Complex data not supported in y"):
+        LinearRegression().fit([[0.0], [1.0]], [1j, 2j])
+    with pytest.raises(gradstep.ShapeError, match=r"expected a 2D array .* got 3D array of shape \(2, 1, 1\)"):
+        LinearRegression().fit(np.zeros((2, 1, 1)), [1.0, 2.0])
+
+
+def test_sparse_y_is_rejected():
+    sparse = pytest.importorskip("scipy.sparse")
+    with pytest.raises(gradstep.DTypeError, match=r"LinearRegression.fit: sparse y \(csr_matrix\) is not supported"):
+        LinearRegression().fit(np.eye(2), sparse.csr_matrix(np.ones((2, 1))))
+
+
+def test_unsortable_and_empty_label_sets():
+    with pytest.raises(DataError, match=r"SoftmaxRegression.fit: Unknown label type: mixed types \['int', 'str'\]"):
+        SoftmaxRegression().fit([[0.0], [1.0]], np.array([1, "a"], dtype=object))
+    with pytest.raises(DataError, match="SoftmaxRegression.partial_fit: got no class labels"):
+        SoftmaxRegression().partial_fit([[0.0]], [0], classes=[])
+
+
+def test_negative_alpha_is_rejected():
+    with pytest.raises(ValueError, match=r"LogisticRegression.fit: alpha must be >= 0, got -1.0"):
+        LogisticRegression(alpha=-1.0).fit([[0.0], [1.0]], [0, 1])
+
+
+def test_optimizer_factory_must_return_an_optimizer():
+    with pytest.raises(TypeError, match="SoftmaxRegression.fit: the optimizer factory returned list, not a gradstep optimizer"):
+        SoftmaxRegression(optimizer=lambda params: []).fit([[0.0], [1.0]], [0, 1])
+
+
+def test_estimators_must_list_their_parameters():
+    class Loose(LinearRegression):
+        def __init__(self, **kwargs):
+            pass
+
+    with pytest.raises(TypeError, match=r"Loose: estimators must list their parameters explicitly, not \*args/\*\*kwargs"):
+        Loose().get_params()
