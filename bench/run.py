@@ -12,8 +12,9 @@ Method (the machine may be shared and noisy):
 - workers are built and warmed up first, then sampled in rounds, one
   implementation at a time, the order reversed every other round;
 - ratios are taken within a round and summarised as median (min-max);
-- a sample during which other processes kept more than 0.25 core busy
-  (/proc/stat) is marked disturbed; medians use the undisturbed rounds when at
+- before each sample the runner waits (up to --max-wait seconds) for the
+  other processes to leave the CPUs alone; a sample during which they still
+  kept more than 0.25 core busy (/proc/stat) is marked disturbed; medians use the undisturbed rounds when at
   least two are left, otherwise all rounds, flagged "noisy".
 PyTorch and scikit-learn are optional: implementations whose library is missing are listed as unavailable.
 """
@@ -29,7 +30,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from measure import summarize
+from measure import DISTURBED_CORES, busy_cpu_seconds, summarize
 from workloads import WORKLOADS
 
 HERE = Path(__file__).resolve().parent
@@ -73,6 +74,23 @@ class Worker:
         self.stderr.close()
 
 
+def wait_for_quiet(max_wait, probe=0.5):
+    """Wait (up to ``max_wait`` seconds) until other processes use less than DISTURBED_CORES cores; returns the wait.
+
+    The workers are idle while the runner waits, so all the busy time seen is other processes'.
+    """
+    waited = 0.0
+    while waited < max_wait:
+        before = busy_cpu_seconds()
+        if before is None:
+            break
+        time.sleep(probe)
+        waited += probe
+        if (busy_cpu_seconds() - before) / probe <= DISTURBED_CORES:
+            break
+    return waited
+
+
 def metric(workload, config, result):
     """The number a sample is judged by: seconds, samples per second, or peak MiB."""
     if workload.unit == "samples/s":
@@ -82,7 +100,7 @@ def metric(workload, config, result):
     return result["seconds"]
 
 
-def run_workload(name, workload, config, rounds, threads, log):
+def run_workload(name, workload, config, rounds, threads, log, max_wait=0.0):
     """Sample every available implementation of ``workload`` in interleaved rounds; returns the raw results."""
     names = list(workload.impls)
     workers, unavailable = {}, {}
@@ -103,6 +121,8 @@ def run_workload(name, workload, config, rounds, threads, log):
             if impl in unavailable:
                 continue
             time.sleep(SETTLE)
+            if max_wait:
+                wait_for_quiet(max_wait)
             if workload.oneshot:
                 worker = Worker(name, impl, config, threads)
                 if "unavailable" in worker.hello:
@@ -229,6 +249,8 @@ def main(argv=None):
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="MNIST folder (IDX .gz); synthetic data if absent")
     parser.add_argument("--threads", type=int, default=2, help="BLAS/OpenMP threads per worker")
     parser.add_argument("--json", help="also write every sample and summary to this file")
+    parser.add_argument("--max-wait", type=float, default=5.0,
+                        help="before each sample, wait up to this many seconds for the machine to be quiet (0: never)")
     args = parser.parse_args(argv)
 
     data = args.data if (Path(args.data) / "train-images-idx3-ubyte.gz").exists() else None
@@ -247,7 +269,7 @@ def main(argv=None):
         rounds = args.rounds or (2 if workload.oneshot else 3 if args.quick else 5)
         log(f"{name}: {workload.title}")
         started = time.perf_counter()
-        raw = run_workload(name, workload, config, rounds, args.threads, log)
+        raw = run_workload(name, workload, config, rounds, args.threads, log, args.max_wait)
         summary = analyse(workload, config, raw)
         print(table(name, workload, config, summary, raw["unavailable"]))
         print(f"\n({rounds} rounds, {time.perf_counter() - started:.0f} s)\n", flush=True)

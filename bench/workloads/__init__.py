@@ -119,6 +119,7 @@ WORKLOADS = {
             "numpy": mlp.make_numpy,
         },
         ["numpy"],
+        unit="MiB",
         oneshot=True,
         quick={"n": 12800},
     ),
