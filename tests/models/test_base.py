@@ -251,3 +251,19 @@ def test_estimators_must_list_their_parameters():
 
     with pytest.raises(TypeError, match=r"Loose: estimators must list their parameters explicitly, not \*args/\*\*kwargs"):
         Loose().get_params()
+
+
+def test_nested_parameters_reach_into_an_inner_estimator():
+    from gradstep.models import BaseEstimator
+
+    class Wrapper(BaseEstimator):
+        def __init__(self, inner=None, scale=1.0):
+            self.inner = inner
+            self.scale = scale
+
+    w = Wrapper(LinearRegression())
+    assert w.get_params()["inner__solver"] == "normal"
+    assert "inner__solver" not in w.get_params(deep=False)
+    w.set_params(inner__solver="lstsq", scale=2.0)
+    assert w.inner.solver == "lstsq" and w.scale == 2.0
+    assert repr(w) == "Wrapper(inner=LinearRegression(solver='lstsq'), scale=2.0)"

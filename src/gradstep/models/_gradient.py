@@ -1,4 +1,7 @@
-"""The gradient-descent loop shared by the iterative estimators: optimizers by name, epochs, stopping.
+"""Optimizers by name for every estimator, and the epoch loop of the gradient-trained linear models.
+
+(The MLPs train their ``nn.Module`` networks with ``gradstep.train.Trainer``;
+the linear models hold two bare Parameters, W and b, and use this loop.)
 
 One epoch is the course's loop over minibatches::
 

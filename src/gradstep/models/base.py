@@ -317,7 +317,7 @@ class ClassifierMixin:
     (['a', 'b'], 1.0)
     """
 
-    _estimator_type = "classifier"
+    _estimator_type = "classifier"  # how scikit-learn < 1.6 tells classifiers apart (newer: __sklearn_tags__)
     _binary_only = False
 
     def _encode_y(self, y, n_samples, method, reset, classes=None):
@@ -374,7 +374,7 @@ class RegressorMixin:
     1.0
     """
 
-    _estimator_type = "regressor"
+    _estimator_type = "regressor"  # how scikit-learn < 1.6 tells regressors apart (newer: __sklearn_tags__)
 
     def score(self, X, y):
         """R^2 = 1 - sum (y - y_hat)^2 / sum (y - mean y)^2 of ``predict(X)`` (1.0 is a perfect fit).

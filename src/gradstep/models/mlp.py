@@ -1,13 +1,11 @@
 """Multilayer perceptrons as estimators: MLPClassifier (softmax cross-entropy) and MLPRegressor (MSE).
 
 The network is a ``gradstep.nn.Sequential`` of ``Linear`` layers with an
-activation (and optional ``Dropout``) between them, trained in float32 with a
-gradstep optimizer over minibatches: per step one forward pass, one fused loss,
-one backward pass and one in-place optimizer update.
+activation (and optional ``Dropout``) between them, trained in float32 by
+``gradstep.train.Trainer`` with a gradstep optimizer over minibatches: per step
+one forward pass, one fused loss, one backward pass and one in-place optimizer
+update. Stopping on a plateau and early stopping are Trainer's ``EarlyStopping``.
 """
-
-import sys
-import time
 
 import numpy as np
 
@@ -16,8 +14,8 @@ from ..data import train_test_split
 from ..grad_mode import no_grad
 from ..random import as_generator
 from ..tensor import Tensor
-from ..train.progress import format_logs
-from ._gradient import Stopper, batch_size_of, check_positive_int, make_optimizer, run_epoch
+from ..train import EarlyStopping, Trainer
+from ._gradient import batch_size_of, check_positive_int, make_optimizer
 from .base import BaseEstimator, ClassifierMixin, DataError, RegressorMixin
 from .linear import softmax
 
@@ -107,18 +105,19 @@ class _BaseMLP(BaseEstimator):
         self.validation_loss_curve_ = []
 
     def _objective(self):
-        model, weights, l2, loss_fn = self._model, self._weights, float(self.l2), self._loss
+        """The training loss (output, target) -> Tensor: the data loss plus l2/2 sum ||W||^2."""
+        weights, l2, loss_fn = self._weights, float(self.l2), self._loss
+        if not l2:
+            return loss_fn
 
-        def objective(X_b, t_b):
-            loss = loss_fn(model(Tensor(X_b)), Tensor(t_b))
-            if l2:
-                loss = loss + (0.5 * l2) * nn.regularizers.l2_penalty(weights)  # l2/2 sum ||W||^2
-            return loss
+        def objective(out, t):
+            return loss_fn(out, t) + (0.5 * l2) * nn.regularizers.l2_penalty(weights)  # l2/2 sum ||W||^2
 
         return objective
 
     # ----- training -----------------------------------------------------------------
     def _train(self, X, t, method, reset, n_out, stratify):
+        """Epochs with gradstep.train.Trainer; fit stops on a plateau (tol/patience), partial_fit runs one epoch."""
         where = f"{type(self).__name__}.{method}"
         if reset:
             self._build(X.shape[1], n_out, where)
@@ -126,35 +125,21 @@ class _BaseMLP(BaseEstimator):
         one_pass = method == "partial_fit"
         epochs = 1 if one_pass else check_positive_int(self.epochs, "epochs", where)
         patience = check_positive_int(self.patience, "patience", where)
-        X_val = t_val = None
+        val = None
         if self.early_stopping and not one_pass:
             X, X_val, t, t_val = self._split(X, t, stratify, where)
-        objective = self._objective()
-        stopper = Stopper(self.tol if self.tol is not None else 0.0, patience)
-        best_state = None
-        for _ in range(epochs):
-            start = time.perf_counter()
-            self._model.train()
-            loss = run_epoch(
-                objective, self._optimizer, X, t, batch_size, self._rng, self.shuffle, where, epoch=len(self.loss_curve_)
-            )
-            self.loss_curve_.append(loss)
-            logs = {"loss": loss}
-            monitored = loss
-            if X_val is not None:
-                monitored = self._eval_loss(X_val, t_val)
-                self.validation_loss_curve_.append(monitored)
-                logs["val_loss"] = monitored
-            if self.progress:
-                logs["seconds"] = time.perf_counter() - start
-                print(f"Epoch {len(self.loss_curve_)} - {logs['seconds']:.2f}s - {format_logs(logs)}", file=sys.stdout)
-            stop = stopper.update(monitored)
-            if X_val is not None and stopper.improved:
-                best_state = self._model.state_dict()
-            if not one_pass and (self.tol is not None or X_val is not None) and stop:
-                break
-        if best_state is not None:
-            self._model.load_state_dict(best_state)  # early stopping keeps the weights of the best epoch
+            val = (X_val, t_val)
+        callbacks = []
+        if not one_pass and (val is not None or self.tol is not None):
+            # stop when the monitored loss has not improved by more than tol for `patience` epochs
+            callbacks.append(EarlyStopping(
+                monitor="loss" if val is None else "val_loss", patience=patience,
+                min_delta=self.tol if self.tol is not None else 0.0, restore_best_weights=val is not None,
+            ))  # fmt: skip
+        trainer = Trainer(self._model, self._objective(), self._optimizer, callbacks=callbacks, progress=bool(self.progress))
+        history = trainer.fit(train=(X, t), val=val, epochs=epochs, batch_size=batch_size, shuffle=self.shuffle, seed=self._rng)
+        self.loss_curve_.extend(history.history["loss"])
+        self.validation_loss_curve_.extend(history.history.get("val_loss", []))
         self.n_iter_ = len(self.loss_curve_)
         self.history_ = {"loss": list(self.loss_curve_)}
         if self.validation_loss_curve_:
@@ -170,11 +155,6 @@ class _BaseMLP(BaseEstimator):
                 f"training or validation set for {len(X)} samples; use more data or early_stopping=False"
             )
         return train_test_split(X, t, test_fraction=self.validation_fraction, stratify=stratify, seed=self._rng)
-
-    def _eval_loss(self, X, t):
-        self._model.eval()
-        with no_grad():
-            return self._loss(self._model(Tensor(X)), Tensor(t)).item()
 
     def _forward(self, X, method):
         """Network output for X in evaluation mode (dropout off), shape (n_samples, n_out).
@@ -245,7 +225,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     warm_start : bool
         ``fit`` continues from the current weights.
     progress : bool
-        Print one line per epoch (loss, val_loss, seconds).
+        Show the Trainer's progress bar and one summary line per epoch (loss, val_loss, seconds).
 
     Attributes
     ----------
