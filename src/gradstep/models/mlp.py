@@ -129,13 +129,14 @@ class _BaseMLP(BaseEstimator):
         if self.early_stopping and not one_pass:
             X, X_val, t, t_val = self._split(X, t, stratify, where)
             val = (X_val, t_val)
-        callbacks = []
+        stopper = None
         if not one_pass and (val is not None or self.tol is not None):
             # stop when the monitored loss has not improved by more than tol for `patience` epochs
-            callbacks.append(EarlyStopping(
+            stopper = EarlyStopping(
                 monitor="loss" if val is None else "val_loss", patience=patience,
                 min_delta=self.tol if self.tol is not None else 0.0, restore_best_weights=val is not None,
-            ))  # fmt: skip
+            )  # fmt: skip
+        callbacks = [] if stopper is None else [stopper]
         trainer = Trainer(self._model, self._objective(), self._optimizer, callbacks=callbacks, progress=bool(self.progress))
         history = trainer.fit(train=(X, t), val=val, epochs=epochs, batch_size=batch_size, shuffle=self.shuffle, seed=self._rng)
         self.loss_curve_.extend(history.history["loss"])
@@ -144,7 +145,8 @@ class _BaseMLP(BaseEstimator):
         self.history_ = {"loss": list(self.loss_curve_)}
         if self.validation_loss_curve_:
             self.history_["val_loss"] = list(self.validation_loss_curve_)
-            self.best_validation_loss_ = min(self.validation_loss_curve_)
+        if val is not None:
+            self.best_validation_loss_ = stopper.best  # the validation loss of the weights kept
         return self
 
     def _split(self, X, t, stratify, where):
@@ -230,7 +232,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     Attributes
     ----------
     classes_, n_features_in_, loss_curve_, validation_loss_curve_, history_ ({"loss", "val_loss"}), n_iter_,
-    coefs_, intercepts_.
+    best_validation_loss_ (with early stopping), coefs_, intercepts_.
 
     >>> import numpy as np
     >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 10)
