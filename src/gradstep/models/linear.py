@@ -36,9 +36,9 @@ class IllConditionedWarning(RuntimeWarning):
 class LinearGDModel(BaseEstimator):
     """Shared machinery of the linear models trained by gradient descent (not used directly).
 
-    Subclasses define ``_n_outputs(n_classes)``, ``_targets(y_codes_or_values)``
-    and ``_data_loss(z, t)``; ``alpha`` (if the subclass has it) adds the L2
-    penalty alpha/2 ||w||^2.
+    Subclasses define ``_data_loss(z, t)`` (z = X' W + b on the standardised X')
+    and call ``_fit_gd(X, t, n_outputs, method, reset)`` with their targets t;
+    an ``alpha`` parameter adds the L2 penalty alpha/2 ||w||^2.
     """
 
     #: True when the data loss is a sum over the batch (Adaline's SSE) rather than a mean
