@@ -249,7 +249,7 @@ def main(argv=None):
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="MNIST folder (IDX .gz); synthetic data if absent")
     parser.add_argument("--threads", type=int, default=2, help="BLAS/OpenMP threads per worker")
     parser.add_argument("--json", help="also write every sample and summary to this file")
-    parser.add_argument("--max-wait", type=float, default=5.0,
+    parser.add_argument("--max-wait", type=float, default=1.0,
                         help="before each sample, wait up to this many seconds for the machine to be quiet (0: never)")
     args = parser.parse_args(argv)
 
