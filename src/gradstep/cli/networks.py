@@ -23,7 +23,7 @@ import numpy as np
 from .. import nn
 from ..optim import schedules
 from ..train.metrics import accuracy
-from ..models._gradient import make_optimizer
+from ..optim import make_optimizer
 from .errors import CommandLineError
 
 ACTIVATIONS = {

@@ -10,11 +10,12 @@ import math
 import sys
 from pathlib import Path
 
+from ..optim import OPTIMIZERS as OPTIMIZER_CLASSES
 from .errors import CommandLineError
 
 DATASETS = ("digits", "iris", "breast_cancer", "wine", "diabetes", "mnist", "fashion-mnist")
 MODELS = ("linear", "logistic", "softmax", "perceptron", "adaline", "mlp")
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+OPTIMIZERS = tuple(OPTIMIZER_CLASSES)
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "elu", "softplus")
 SCHEDULES = ("constant", "step", "exponential", "inverse_time", "cosine")
 

@@ -1,4 +1,4 @@
-"""Optimizers by name for every estimator, and the epoch loop of the gradient-trained linear models.
+"""The epoch loop of the gradient-trained linear models.
 
 (The MLPs train their ``nn.Module`` networks with ``gradstep.train.Trainer``;
 the linear models hold two bare Parameters, W and b, and use this loop.)
@@ -20,54 +20,8 @@ import math
 
 import numpy as np
 
-from .. import optim
 from ..data import DataLoader
 from ..train.errors import TrainingDivergedError
-
-#: optimizer names accepted by the estimators: name -> (class in gradstep.optim, extra keyword arguments)
-OPTIMIZERS = {
-    "sgd": ("SGD", {}),
-    "momentum": ("SGD", {"momentum": 0.9}),
-    "nesterov": ("SGD", {"momentum": 0.9, "nesterov": True}),
-    "adam": ("Adam", {}),
-    "adamw": ("AdamW", {}),
-    "adagrad": ("Adagrad", {}),
-    "rmsprop": ("RMSprop", {}),
-}
-
-
-def make_optimizer(spec, params, learning_rate, where):
-    """A gradstep optimizer over ``params`` from a name, an optimizer (used as a template), a class or a factory.
-
-    A factory is any callable ``params -> optimizer``; an optimizer instance
-    gives its class and hyper-parameters (its own parameters are ignored).
-
-    >>> import gradstep
-    >>> w = gradstep.nn.Parameter(gradstep.zeros(2))
-    >>> type(make_optimizer("adam", [w], 0.01, "demo")).__name__
-    'Adam'
-    """
-    if isinstance(spec, str):
-        key = spec.lower()
-        if key not in OPTIMIZERS:
-            raise ValueError(f"{where}: unknown optimizer {spec!r}; choose one of {sorted(OPTIMIZERS)}")
-        cls_name, extra = OPTIMIZERS[key]
-        return getattr(optim, cls_name)(params, lr=learning_rate, **extra)
-    if isinstance(spec, optim.Optimizer):
-        # an instance is a template: same class and hyper-parameters, our parameters
-        return type(spec)(params, **spec.defaults)
-    if isinstance(spec, type) and issubclass(spec, optim.Optimizer):
-        return spec(params, lr=learning_rate)
-    if callable(spec):
-        opt = spec(params)
-        if not isinstance(opt, optim.Optimizer):
-            raise TypeError(f"{where}: the optimizer factory returned {type(opt).__name__}, not a gradstep optimizer")
-        return opt
-    raise TypeError(
-        f"{where}: optimizer must be a name ({sorted(OPTIMIZERS)}), a gradstep.optim optimizer or optimizer "
-        f"class, or a function params -> optimizer; got {spec!r}"
-    )
-
 
 def check_positive_int(value, name, where, allow_none=False):
     """Validate an integer hyper-parameter >= 1 (epochs, patience, batch_size)."""

@@ -15,9 +15,10 @@ import warnings
 import numpy as np
 
 from .. import nn, ops
+from ..optim import make_optimizer
 from ..random import as_generator
 from ..tensor import Tensor
-from ._gradient import Stopper, batch_size_of, check_positive_int, make_optimizer, run_epoch
+from ._gradient import Stopper, batch_size_of, check_positive_int, run_epoch
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin, available_if
 
 _SOLVERS = ("normal", "lstsq", "gd", "sgd")

@@ -10,12 +10,13 @@ update. Stopping on a plateau and early stopping are Trainer's ``EarlyStopping``
 import numpy as np
 
 from .. import nn
+from ..optim import make_optimizer
 from ..data import train_test_split
 from ..grad_mode import no_grad
 from ..random import as_generator
 from ..tensor import Tensor
 from ..train import EarlyStopping, Trainer
-from ._gradient import batch_size_of, check_positive_int, make_optimizer
+from ._gradient import batch_size_of, check_positive_int
 from .base import BaseEstimator, ClassifierMixin, DataError, RegressorMixin
 from .linear import softmax
 

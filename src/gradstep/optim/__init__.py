@@ -13,6 +13,7 @@ from . import schedules
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamw import AdamW
+from .by_name import OPTIMIZERS, make_optimizer
 from .clip import clip_grad_norm, clip_grad_value
 from .optimizer import Optimizer, OptimizerError
 from .rmsprop import RMSprop
@@ -20,5 +21,5 @@ from .sgd import SGD
 
 __all__ = [
     "Optimizer", "OptimizerError", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW",
-    "schedules", "clip_grad_norm", "clip_grad_value",
+    "schedules", "clip_grad_norm", "clip_grad_value", "OPTIMIZERS", "make_optimizer",
 ]  # fmt: skip
