@@ -312,6 +312,34 @@ def softmax(z):
 class _LinearClassifier(ClassifierMixin, LinearGDModel):
     """fit / partial_fit / decision_function / predict of the gradient-trained linear classifiers."""
 
+    def __init__(
+        self,
+        alpha=1e-4,
+        fit_intercept=True,
+        optimizer="sgd",
+        learning_rate=0.1,
+        batch_size=32,
+        epochs=100,
+        tol=1e-4,
+        patience=5,
+        standardize=True,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+    ):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.tol = tol
+        self.patience = patience
+        self.standardize = standardize
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.warm_start = warm_start
+
     def _targets(self, codes):
         raise NotImplementedError
 
@@ -381,34 +409,6 @@ class LogisticRegression(_LinearClassifier):
 
     _binary_only = True
 
-    def __init__(
-        self,
-        alpha=1e-4,
-        fit_intercept=True,
-        optimizer="sgd",
-        learning_rate=0.1,
-        batch_size=32,
-        epochs=100,
-        tol=1e-4,
-        patience=5,
-        standardize=True,
-        shuffle=True,
-        random_state=None,
-        warm_start=False,
-    ):
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.tol = tol
-        self.patience = patience
-        self.standardize = standardize
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.warm_start = warm_start
-
     def _targets(self, codes):
         return codes.astype(np.float64)[:, None]  # t in {0, 1}
 
@@ -448,34 +448,6 @@ class SoftmaxRegression(_LinearClassifier):
     >>> clf.predict([[0.1], [2.1], [4.1]]).tolist()
     [0, 1, 2]
     """
-
-    def __init__(
-        self,
-        alpha=1e-4,
-        fit_intercept=True,
-        optimizer="sgd",
-        learning_rate=0.1,
-        batch_size=32,
-        epochs=100,
-        tol=1e-4,
-        patience=5,
-        standardize=True,
-        shuffle=True,
-        random_state=None,
-        warm_start=False,
-    ):
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.tol = tol
-        self.patience = patience
-        self.standardize = standardize
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.warm_start = warm_start
 
     def _targets(self, codes):
         return codes
