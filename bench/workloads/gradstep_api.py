@@ -31,16 +31,20 @@ def make_trainer(config):
         layers += [nn.Linear(fan_in, fan_out, dtype=np.float32), nn.ReLU()]
     model = nn.Sequential(*layers[:-1])
     params = mlp.initial_params()
-    for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
-        layer.weight.data[...] = W
-        layer.bias.data[...] = b
-    trainer = Trainer(model, nn.CrossEntropyLoss(), _optimizer(config, model.parameters()), progress=False)
     rng = np.random.default_rng(1)
+    state = {}
 
     def run():
-        trainer.fit((X, y), epochs=1, batch_size=config["batch"], shuffle=True, seed=rng)
+        # every run restarts from the initial weights with a fresh optimizer (see mlp.py)
+        for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
+            layer.weight.data[...] = W
+            layer.bias.data[...] = b
+        trainer = Trainer(model, nn.CrossEntropyLoss(), _optimizer(config, model.parameters()), progress=False)
+        # a full batch needs no new order (as in the references): shuffle only minibatches
+        trainer.fit((X, y), epochs=1, batch_size=config["batch"], shuffle=config["batch"] < len(X), seed=rng)
+        state["loss"] = trainer.history["loss"][-1]
 
-    return Impl(run, lambda: {"loss": trainer.history["loss"][-1]})
+    return Impl(run, lambda: {"loss": state["loss"]})
 
 
 def make_mlp_classifier(config):

@@ -6,7 +6,11 @@ Each ``make_*`` function builds one implementation for a config (dict with
 the first ``n`` samples (shuffled each epoch, the last batch partial) and whose
 ``report()`` gives the mean training loss of the last epoch. Setup (imports,
 data, initial weights) happens in ``make_*``, outside the timed region.
-All implementations start from the same weights.
+All implementations start every run from the same weights with a fresh
+optimizer state, so every run does the same work: a model trained on for
+several epochs would slow down as Adam's first moments of rarely active
+weights decay into subnormal floats (about 100x slower arithmetic on x86),
+which would make later rounds slower than earlier ones.
 """
 
 import math
@@ -58,7 +62,9 @@ def load(config):
 
 
 def batches(n, batch, rng):
-    """Index arrays of one shuffled epoch."""
+    """Index arrays of one shuffled epoch; a full batch is the data itself (no new order, no copy)."""
+    if batch >= n:
+        return [slice(None)]
     order = rng.permutation(n)
     return [order[i : i + batch] for i in range(0, n, batch)]
 
@@ -69,7 +75,8 @@ def make_numpy(config):
     import numpy as np
 
     X, y = load(config)
-    params = initial_params()
+    initial = initial_params()
+    params = [p.copy() for p in initial]
     W1, b1, W2, b2, W3, b3 = params
     lr, batch, adam = np.float32(config["lr"]), config["batch"], config["optimizer"] == "adam"
     m = [np.zeros_like(p) for p in params]
@@ -77,6 +84,13 @@ def make_numpy(config):
     beta1, beta2 = ADAM_BETAS
     state = {"t": 0, "loss": 0.0}
     rng = np.random.default_rng(1)
+
+    def restart():
+        for p, p0, mi, vi in zip(params, initial, m, v):
+            p[...] = p0
+            mi.fill(0)
+            vi.fill(0)
+        state["t"] = 0
 
     def step(xb, yb):
         n = len(yb)
@@ -103,7 +117,10 @@ def make_numpy(config):
         g2 *= a2 > 0
         g1 = g2 @ W2.T
         g1 *= a1 > 0
-        grads = (xb.T @ g1, g1.sum(0), a1.T @ g2, g2.sum(0), a2.T @ z, z.sum(0))
+        if n == 1:  # an outer product: a broadcast multiply is several times faster than matmul
+            grads = (xb.T * g1, g1[0], a1.T * g2, g2[0], a2.T * z, z[0])
+        else:
+            grads = (xb.T @ g1, g1.sum(0), a1.T @ g2, g2.sum(0), a2.T @ z, z.sum(0))
         if adam:
             # m = b1 m + (1-b1) g ; v = b2 v + (1-b2) g^2 ; p -= lr * m_hat / (sqrt(v_hat) + eps)
             state["t"] += 1
@@ -130,9 +147,11 @@ def make_numpy(config):
         return loss
 
     def run():
+        restart()
         total = 0.0
         for idx in batches(len(X), batch, rng):
-            total += float(step(X[idx], y[idx])) * len(idx)
+            yb = y[idx]
+            total += float(step(X[idx], yb)) * len(yb)
         state["loss"] = total / len(X)
 
     return Impl(run, lambda: {"loss": state["loss"]})
@@ -180,26 +199,30 @@ def make_torch(config):
         layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.ReLU()]
     model = torch.nn.Sequential(*layers[:-1])
     params = initial_params()
-    with torch.no_grad():
-        for layer, (W, b) in zip(model[::2], zip(params[::2], params[1::2])):
-            layer.weight.copy_(torch.from_numpy(W.T))
-            layer.bias.copy_(torch.from_numpy(b))
-    if config["optimizer"] == "adam":
-        opt = torch.optim.Adam(model.parameters(), lr=config["lr"], betas=ADAM_BETAS, eps=ADAM_EPS)
-    else:
-        opt = torch.optim.SGD(model.parameters(), lr=config["lr"])
     rng = np.random.default_rng(1)
     state = {"loss": 0.0}
 
+    def restart():
+        with torch.no_grad():
+            for layer, (W, b) in zip(model[::2], zip(params[::2], params[1::2])):
+                layer.weight.copy_(torch.from_numpy(W.T))
+                layer.bias.copy_(torch.from_numpy(b))
+        if config["optimizer"] == "adam":
+            return torch.optim.Adam(model.parameters(), lr=config["lr"], betas=ADAM_BETAS, eps=ADAM_EPS)
+        return torch.optim.SGD(model.parameters(), lr=config["lr"])
+
     def run():
+        opt = restart()
         total = 0.0
         for idx in batches(len(X), config["batch"], rng):
-            idx = torch.from_numpy(idx)
-            loss = torch.nn.functional.cross_entropy(model(Xt[idx]), yt[idx])
+            if not isinstance(idx, slice):
+                idx = torch.from_numpy(idx)
+            yb = yt[idx]
+            loss = torch.nn.functional.cross_entropy(model(Xt[idx]), yb)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            total += loss.item() * len(idx)
+            total += loss.item() * len(yb)
         state["loss"] = total / len(X)
 
     return Impl(run, lambda: {"loss": state["loss"]})
@@ -245,13 +268,21 @@ def make_gradstep_ops(config):
     from gradstep import ops
 
     X, y = load(config)
-    tensors = [gradstep.Tensor(p, requires_grad=True) for p in initial_params()]
+    initial = initial_params()
+    tensors = [gradstep.Tensor(p.copy(), requires_grad=True) for p in initial]
     lr, adam = np.float32(config["lr"]), config["optimizer"] == "adam"
     m = [np.zeros_like(t.data) for t in tensors]
     v = [np.zeros_like(t.data) for t in tensors]
     beta1, beta2 = ADAM_BETAS
     state = {"t": 0, "loss": 0.0}
     rng = np.random.default_rng(1)
+
+    def restart():
+        for p, p0, mi, vi in zip(tensors, initial, m, v):
+            p.data[...] = p0
+            mi.fill(0)
+            vi.fill(0)
+        state["t"] = 0
 
     def step(xb, yb):
         for t in tensors:
@@ -288,9 +319,11 @@ def make_gradstep_ops(config):
         return loss.item()
 
     def run():
+        restart()
         total = 0.0
         for idx in batches(len(X), config["batch"], rng):
-            total += step(X[idx], y[idx]) * len(idx)
+            yb = y[idx]
+            total += step(X[idx], yb) * len(yb)
         state["loss"] = total / len(X)
 
     return Impl(run, lambda: {"loss": state["loss"]})
