@@ -55,15 +55,25 @@ def test_each_epoch_visits_every_example_once_with_pairs_intact():
 
 def test_shuffle_differs_across_epochs_and_repeats_with_the_same_seed():
     X, y = make_data(50)
-    first = DataLoader(X, y, batch_size=50, seed=7)
-    epochs = [next(iter(first))[1].copy() for _ in range(3)]
+    first = DataLoader(X, y, batch_size=10, seed=7)
+    epochs = [np.concatenate([yb for _, yb in first]) for _ in range(3)]
     assert not np.array_equal(epochs[0], epochs[1])
     assert not np.array_equal(epochs[1], epochs[2])
-    again = DataLoader(X, y, batch_size=50, seed=7)
+    again = DataLoader(X, y, batch_size=10, seed=7)
     for expected in epochs:
-        np.testing.assert_array_equal(next(iter(again))[1], expected)
+        np.testing.assert_array_equal(np.concatenate([yb for _, yb in again]), expected)
     # the order is the permutation drawn from a Generator with that seed
     np.testing.assert_array_equal(epochs[0], np.random.default_rng(7).permutation(50))
+
+
+def test_full_batch_is_the_data_itself_even_with_shuffle():
+    # the full-batch gradient does not depend on the order: no permutation, no copy
+    X, y = make_data(10)
+    loader = DataLoader(X, y, batch_size=None, shuffle=True, seed=0)
+    state = loader.rng.bit_generator.state
+    (xb, yb), = list(loader)
+    assert xb is X and yb is y
+    assert loader.rng.bit_generator.state == state
 
 
 def test_no_shuffle_keeps_the_order_and_yields_views():

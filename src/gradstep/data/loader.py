@@ -129,10 +129,12 @@ class DataLoader:
         n, size = self.n_samples, self.batch_size
         if self.replacement:
             order = self.rng.integers(0, n, size=n)
-        elif self.shuffle:
+        elif self.shuffle and size < n:
             order = self.rng.permutation(n)
         else:
-            order = None  # data order: slices are views, the full batch is X itself
+            # data order: slices are views, and the full batch is X itself (never permuted:
+            # a full-batch gradient does not depend on the order, and a copy of X costs memory)
+            order = None
         for start in range(0, len(self) * size, size):
             index = slice(start, start + size) if order is None else order[start : start + size]
             X_batch = self.X if order is None and size == n else self.X[index]

@@ -294,6 +294,10 @@ def _to_numeric(a, name, what, dtype):
 
 
 def _check_finite(a, name, what):
+    # one cheap pass: a sum is finite exactly when no entry is NaN or inf (barring overflow,
+    # which the search below then clears); only a non-finite sum pays for locating the entry
+    if a.dtype.kind in "biu" or np.isfinite(np.add.reduce(a, axis=None)):
+        return
     if not np.isfinite(a).all():
         bad = np.argwhere(~np.isfinite(a))[0]
         value = a[tuple(bad)]

@@ -89,7 +89,11 @@ class LinearGDModel(BaseEstimator):
         alpha = float(self._penalty_alpha())
         if alpha < 0:
             raise ValueError(f"{where}: alpha must be >= 0, got {alpha}")
-        X_std = (X - self._x_mean) / self._x_scale
+        if self.standardize:
+            X_std = X - self._x_mean  # x' = (x - mean) / std, in one copy of X
+            X_std /= self._x_scale
+        else:
+            X_std = X
         objective = self._objective(alpha)
         stopper = Stopper(self.tol, check_positive_int(self.patience, "patience", where)) if stop_early else None
         for _ in range(epochs):
