@@ -313,3 +313,7 @@ def test_other_input_errors():
         F.binary_cross_entropy(gradstep.tensor([-0.5, 2.0]), gradstep.tensor([0.0, 1.0]))
     with pytest.raises(ArgumentError, match=r"hinge_loss: binary targets must be -1 or \+1, got 0.0 \(map 0/1 labels with 2 \* y - 1\)"):
         F.hinge_loss(gradstep.tensor([0.5, 1.0]), gradstep.tensor([0.0, 1.0]))
+    with pytest.raises(gradstep.DTypeError, match="mse_loss: target must be numeric, got dtype <U1"):
+        F.mse_loss(gradstep.tensor([1.0, 2.0]), np.array(["a", "b"]))
+    with pytest.raises(gradstep.DTypeError, match="binary_cross_entropy_with_logits: target must be numeric, got dtype complex128"):
+        F.binary_cross_entropy_with_logits(gradstep.tensor([0.0, 1.0]), np.array([1 + 0j, 0j]))

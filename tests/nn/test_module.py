@@ -149,6 +149,16 @@ def test_register_buffer_errors():
         m.register_buffer("a.b", np.zeros(1))
 
 
+def test_register_buffer_before_super_init_is_a_clear_error():
+    class Early(nn.Module):
+        def __init__(self):
+            self.register_buffer("count", np.zeros(1))
+            super().__init__()
+
+    with pytest.raises(StateDictError, match=r"^Early.register_buffer: call super\(\).__init__\(\) first$"):
+        Early()
+
+
 def test_state_dict_holds_copies():
     layer = nn.Linear(2, 2)
     state = layer.state_dict()

@@ -129,14 +129,24 @@ class ModuleList(Module):
             yield str(i), module
 
     def append(self, module):
-        """Add a module at the end; returns self."""
+        """Add a module at the end; returns self.
+
+        >>> from gradstep import nn
+        >>> len(nn.ModuleList().append(nn.Linear(2, 2)))
+        1
+        """
         if not isinstance(module, Module):
             raise ArgumentError(f"ModuleList: items must be Modules, got {type(module).__name__}")
         self._items.append(module)
         return self
 
     def extend(self, modules):
-        """Add several modules; returns self."""
+        """Add several modules; returns self.
+
+        >>> from gradstep import nn
+        >>> len(nn.ModuleList([nn.ReLU()]).extend([nn.Tanh(), nn.Sigmoid()]))
+        3
+        """
         for module in modules:
             self.append(module)
         return self

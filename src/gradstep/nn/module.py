@@ -73,10 +73,6 @@ def _walk(name, value):
             yield from _walk(f"{name}.{key}", item)
 
 
-def _count(arrays):
-    return int(sum(a.size for a in arrays))
-
-
 class Module:
     """Base class of layers and models: subclass it and write ``forward``.
 
