@@ -157,6 +157,11 @@ def test_wrong_magic_number(tmp_path):
     write_gz(folder / "train-images-idx3-ubyte.gz", idx_bytes(0x08, (3,), [0, 1, 2]))
     with pytest.raises(DataFormatError, match=r"train-images-idx3-ubyte\.gz is not the expected IDX file: magic number 2049, expected 2051$"):
         load_mnist(folder)
+    # labels of rank 2 (magic 0x00000802 = 2050) where rank-1 labels (2049) belong
+    folder = write_mnist(tmp_path / "labels")
+    write_gz(folder / "train-labels-idx1-ubyte.gz", idx_bytes(0x08, (3, 1), [0, 1, 2]))
+    with pytest.raises(DataFormatError, match=r"train-labels-idx1-ubyte\.gz is not the expected IDX file: magic number 2050, expected 2049$"):
+        load_mnist(folder)
 
 
 def test_headers_that_end_early_or_are_not_idx(tmp_path):

@@ -137,15 +137,14 @@ def _load_idx_pair(where, path, subfolder, split, normalize, flatten, dtype):
     if split not in MNIST_FILES:
         raise DataError(f"{where}: split must be 'train' or 'test', got {split!r}")
     images_file, labels_file = _locate(where, path, subfolder, split)
+    # the magic numbers fix type and rank: 2051 = uint8 with 3 sizes, 2049 = uint8 with 1 size
     images = read_idx(images_file, IMAGES_MAGIC, where)
     labels = read_idx(labels_file, LABELS_MAGIC, where)
-    if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
+    if images.shape[1:] != (28, 28):
         raise DataFormatError(
             f"{where}: {images_file} should hold uint8 images of 28x28 pixels, "
             f"got shape {images.shape} and dtype {images.dtype}"
         )
-    if labels.ndim != 1 or labels.dtype != np.uint8:
-        raise DataFormatError(f"{where}: {labels_file} should hold uint8 labels, got shape {labels.shape}")
     if len(images) != len(labels):
         raise DataFormatError(
             f"{where}: {images_file} holds {len(images)} images but {labels_file} holds {len(labels)} labels"
