@@ -139,3 +139,19 @@ def test_metric_lookup_and_modes():
     assert metrics.metric_mode("val_r2") == "max" and metrics.metric_mode("val_mae") == "min"
     with pytest.raises(TrainingConfigError, match=r"metric_mode: mode must be 'auto', 'min' or 'max', got 'best'"):
         metrics.metric_mode("loss", "best")
+
+
+def test_every_metric_accepts_tensors():
+    # the hand-worked answers above, with both arguments as Tensors (float32 for the predictions)
+    y_true, y_pred = gradstep.tensor(Y_TRUE), gradstep.tensor(np.eye(3)[Y_PRED] * 0.7 + 0.1)
+    np.testing.assert_array_equal(metrics.confusion_matrix(y_true, y_pred), CM)
+    assert metrics.precision(y_true, y_pred) == pytest.approx(np.mean([2 / 3, 2 / 3, 1 / 2]))
+    assert metrics.recall(y_true, y_pred) == pytest.approx(np.mean([2 / 3, 2 / 3, 1 / 2]))
+    assert metrics.f1(y_true, y_pred) == pytest.approx(np.mean([2 / 3, 2 / 3, 1 / 2]))  # F1 = P = R here
+    y, yh = gradstep.tensor([3.0, -0.5, 2.0, 7.0]), gradstep.tensor([2.5, 0.0, 2.0, 8.0])
+    assert metrics.mae(y, yh) == pytest.approx(0.5)
+    assert metrics.r2(y, yh) == pytest.approx(1 - 1.5 / 29.1875, rel=1e-6)
+    p = gradstep.tensor([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.25, 0.5, 0.25]])
+    assert metrics.log_loss(gradstep.tensor([0, 2, 1]), p) == pytest.approx(
+        -(math.log(0.7) + math.log(0.8) + math.log(0.5)) / 3, rel=1e-6
+    )
