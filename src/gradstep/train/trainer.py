@@ -282,6 +282,14 @@ class Trainer:
 
         ``batch_size=None`` runs all of ``X`` at once; an int runs it in chunks.
         The model's previous train/eval mode is restored afterwards.
+
+        >>> import numpy as np
+        >>> from gradstep import nn, optim
+        >>> from gradstep.train import Trainer
+        >>> model = nn.Linear(3, 2, init="ones")  # every output is the sum of the inputs (zero bias)
+        >>> trainer = Trainer(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), progress=False)
+        >>> trainer.predict(np.ones((5, 3), np.float32), batch_size=2).tolist()[0]
+        [3.0, 3.0]
         """
         X = _array(X, "Trainer.predict", "X")
         if X.ndim == 0:
@@ -304,6 +312,15 @@ class Trainer:
 
         The loss is computed once over all outputs, so it is exact for any
         reduction of the loss.
+
+        >>> import numpy as np
+        >>> from gradstep import nn, optim
+        >>> from gradstep.train import Trainer
+        >>> model = nn.Linear(1, 1, init="ones")  # y_hat = x (zero bias)
+        >>> trainer = Trainer(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), metrics=["mae"], progress=False)
+        >>> X = np.array([[1.0], [2.0]], np.float32)
+        >>> trainer.evaluate(X, X + np.float32(2))  # every error is 2: MSE 4, MAE 2
+        {'loss': 4.0, 'mae': 2.0}
         """
         X, y = _pair((X, y), "Trainer.evaluate", "data")
         out = self.predict(X, batch_size)
