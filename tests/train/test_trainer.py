@@ -4,6 +4,7 @@ import gc
 import re
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -166,6 +167,44 @@ def test_progress_prints_a_summary_line_per_epoch(capsys):
     assert len(lines) == 2
     assert re.match(r"Epoch 1/2 - \d+\.\d\ds - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - "
                     r"val_accuracy: \d\.\d{4} - lr: 0\.1$", lines[0])  # fmt: skip
+
+
+def test_progress_bar_shows_the_running_loss_after_every_batch(capsys, monkeypatch):
+    bars = []
+
+    class FakeBar:  # records what the Trainer asks of tqdm
+        def __init__(self, total, desc, **kwargs):
+            self.total, self.desc, self.postfixes, self.updates = total, desc, [], 0
+            bars.append(self)
+
+        def set_postfix_str(self, text, refresh=True):
+            self.postfixes.append(text)
+
+        def update(self, n):
+            self.updates += n
+
+        def close(self):
+            pass
+
+    fake = types.ModuleType("tqdm.auto")
+    fake.tqdm = FakeBar
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    X, y = blobs(40)
+    model = mlp()
+    batch_losses = []
+
+    class BatchLosses(Callback):
+        def on_batch_end(self, step, logs=None):
+            batch_losses.append(logs["loss"])
+
+    trainer = Trainer(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), callbacks=[BatchLosses()])
+    history = trainer.fit((X, y), epochs=2, batch_size=8, seed=0)
+    assert [(b.desc, b.total, b.updates) for b in bars] == [("Epoch 1/2", 5, 5), ("Epoch 2/2", 5, 5)]
+    # equal batches of 8: after batch j of an epoch the running loss is the mean of its first j batch losses
+    for bar, losses in zip(bars, (batch_losses[:5], batch_losses[5:])):
+        assert bar.postfixes == [f"loss={np.mean(losses[: j + 1]):.4f}" for j in range(5)]
+    assert bars[-1].postfixes[-1] == f"loss={history['loss'][-1]:.4f}"
+    capsys.readouterr()
 
 
 def test_progress_without_tqdm_falls_back_to_plain_lines(capsys, monkeypatch):
