@@ -33,12 +33,26 @@ class Context:
 
     Bookkeeping lives in slots; whatever ``forward`` saves (``ctx.x = x``) lives
     in ``__dict__``, which ``free()`` clears after backward.
+
+    >>> import gradstep
+    >>> x = gradstep.tensor([2.0], requires_grad=True)
+    >>> ctx = x.exp()._ctx
+    >>> ctx.fn.name, ctx.inputs[0] is x, ctx.needs_input_grad
+    ('exp', True, [True])
     """
 
     __slots__ = ("fn", "inputs", "needs_input_grad", "freed", "retained", "__dict__")
 
     def free(self):
-        """Release saved arrays and inputs (called after backward unless retain_graph)."""
+        """Release saved arrays and inputs (called after backward unless retain_graph).
+
+        >>> import gradstep
+        >>> x = gradstep.tensor([2.0], requires_grad=True)
+        >>> y = x.exp(); ctx = y._ctx
+        >>> y.sum().backward()
+        >>> ctx.freed, ctx.inputs, "y" in ctx.__dict__
+        (True, (), False)
+        """
         self.__dict__.clear()
         self.inputs = ()
         self.freed = True
@@ -83,7 +97,21 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **attrs):
-        """Run forward on the inputs' arrays; record a graph node when any input requires grad."""
+        """Run forward on the inputs' arrays; record a graph node when any input requires grad.
+
+        Inputs must be Tensors (the functions in ``gradstep.ops`` convert numbers first);
+        ``attrs`` are passed to ``forward`` unchanged. Under ``no_grad()`` nothing is recorded.
+
+        >>> import gradstep
+        >>> from gradstep.ops.elementwise import Mul
+        >>> a = gradstep.tensor([2.0], requires_grad=True)
+        >>> y = Mul.apply(a, gradstep.tensor([3.0]))
+        >>> y.tolist(), y._ctx.fn is Mul
+        ([6.0], True)
+        >>> with gradstep.no_grad():
+        ...     Mul.apply(a, a)._ctx is None
+        True
+        """
         ctx = Context()
         out = cls.forward(ctx, *[t.data for t in inputs], **attrs)
         if type(out) is not np.ndarray:

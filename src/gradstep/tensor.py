@@ -71,32 +71,63 @@ class Tensor:
     # ----- basic attributes -------------------------------------------------------
     @property
     def shape(self):
-        """Shape of the data, a tuple."""
+        """Shape of the data, a tuple.
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 3).shape
+        (2, 3)
+        """
         return self.data.shape
 
     @property
     def dtype(self):
-        """NumPy dtype of the data."""
+        """NumPy dtype of the data.
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.0]).dtype
+        dtype('float32')
+        """
         return self.data.dtype
 
     @property
     def ndim(self):
-        """Number of dimensions."""
+        """Number of dimensions.
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 3).ndim
+        2
+        """
         return self.data.ndim
 
     @property
     def size(self):
-        """Number of elements."""
+        """Number of elements.
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 3).size
+        6
+        """
         return self.data.size
 
     @property
     def is_leaf(self):
-        """True for tensors not produced by a recorded op (their .grad is kept)."""
+        """True for tensors not produced by a recorded op (their .grad is kept).
+
+        >>> import gradstep
+        >>> w = gradstep.tensor([1.0], requires_grad=True)
+        >>> w.is_leaf, (w * 2).is_leaf
+        (True, False)
+        """
         return self._ctx is None
 
     @property
     def T(self):
-        """Transpose (all axes reversed), differentiable."""
+        """Transpose (all axes reversed), differentiable.
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 3).T.shape
+        (3, 2)
+        """
         return ops.transpose(self)
 
     def item(self):
@@ -118,7 +149,12 @@ class Tensor:
         return self.data
 
     def tolist(self):
-        """The data as nested Python lists."""
+        """The data as nested Python lists.
+
+        >>> import gradstep
+        >>> gradstep.tensor([[1.0, 2.0]]).tolist()
+        [[1.0, 2.0]]
+        """
         return self.data.tolist()
 
     def __array__(self, dtype=None, copy=None):
@@ -177,7 +213,14 @@ class Tensor:
         engine.backward(self, grad, retain_graph)
 
     def retain_grad(self):
-        """Keep this non-leaf tensor's gradient in ``.grad`` during backward()."""
+        """Keep this non-leaf tensor's gradient in ``.grad`` during backward(); returns self.
+
+        >>> import gradstep
+        >>> x = gradstep.tensor(2.0, requires_grad=True)
+        >>> h = (x * 3).retain_grad()
+        >>> (h * h).backward(); float(h.grad)  # d(h^2)/dh = 2h = 12
+        12.0
+        """
         engine.retain(self)
         return self
 
@@ -191,20 +234,41 @@ class Tensor:
         return Tensor(self.data)
 
     def zero_grad(self):
-        """Set ``.grad`` to None."""
+        """Set ``.grad`` to None.
+
+        >>> import gradstep
+        >>> w = gradstep.tensor([1.0], requires_grad=True)
+        >>> (w * 2).sum().backward(); w.zero_grad(); w.grad is None
+        True
+        """
         self.grad = None
 
     # ----- dtype ------------------------------------------------------------------
     def astype(self, dtype):
-        """Copy with another dtype (not differentiable across dtypes for integers)."""
+        """Copy with another dtype; differentiable between floating dtypes (the gradient is cast back).
+
+        >>> import gradstep, numpy as np
+        >>> gradstep.tensor([1.5]).astype(np.float64).dtype
+        dtype('float64')
+        """
         return ops.astype(self, dtype=np.dtype(dtype))
 
     def float(self):
-        """As float32."""
+        """As float32.
+
+        >>> import gradstep, numpy as np
+        >>> gradstep.tensor(np.array([1.0])).float().dtype
+        dtype('float32')
+        """
         return self.astype(np.float32)
 
     def double(self):
-        """As float64."""
+        """As float64.
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.0]).double().dtype
+        dtype('float64')
+        """
         return self.astype(np.float64)
 
     # ----- arithmetic operators -----------------------------------------------------
@@ -277,92 +341,264 @@ class Tensor:
 
     # ----- methods: thin wrappers over gradstep.ops ---------------------------------
     def exp(self):
+        """Elementwise e^x (``ops.exp``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([0.0]).exp().tolist()
+        [1.0]
+        """
         return ops.exp(self)
 
     def log(self):
+        """Elementwise natural logarithm (``ops.log``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.0]).log().tolist()
+        [0.0]
+        """
         return ops.log(self)
 
     def sqrt(self):
+        """Elementwise square root (``ops.sqrt``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([4.0, 9.0]).sqrt().tolist()
+        [2.0, 3.0]
+        """
         return ops.sqrt(self)
 
     def abs(self):
+        """Elementwise absolute value (``ops.abs``; the gradient at 0 is 0).
+
+        >>> import gradstep
+        >>> gradstep.tensor([-2.0, 3.0]).abs().tolist()
+        [2.0, 3.0]
+        """
         return ops.abs(self)
 
     def pow(self, exponent):
+        """Elementwise ``self ** exponent`` (``ops.pow``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([2.0, 3.0]).pow(2).tolist()
+        [4.0, 9.0]
+        """
         return ops.pow(self, exponent)
 
     def clip(self, min=None, max=None):
+        """Values limited to [min, max] (``ops.clip``; the gradient is 0 where clipped).
+
+        >>> import gradstep
+        >>> gradstep.tensor([-2.0, 0.5, 2.0]).clip(-1.0, 1.0).tolist()
+        [-1.0, 0.5, 1.0]
+        """
         return ops.clip(self, min, max)
 
     def maximum(self, other):
+        """Elementwise maximum with ``other``, broadcasting (``ops.maximum``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([-1.0, 2.0]).maximum(0.0).tolist()
+        [0.0, 2.0]
+        """
         return ops.maximum(self, other)
 
     def minimum(self, other):
+        """Elementwise minimum with ``other``, broadcasting (``ops.minimum``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([-1.0, 2.0]).minimum(0.0).tolist()
+        [-1.0, 0.0]
+        """
         return ops.minimum(self, other)
 
     def sum(self, axis=None, keepdims=False):
+        """Sum over ``axis`` (an int, a tuple, or None for all), optionally keeping the axes (``ops.sum``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0).tolist()
+        [4.0, 6.0]
+        """
         return ops.sum(self, axis, keepdims)
 
     def mean(self, axis=None, keepdims=False):
+        """Mean over ``axis`` (``ops.mean``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1, keepdims=True).tolist()
+        [[1.5], [3.5]]
+        """
         return ops.mean(self, axis, keepdims)
 
     def max(self, axis=None, keepdims=False):
+        """Maximum over ``axis`` (``ops.max``; ties share the gradient).
+
+        >>> import gradstep
+        >>> gradstep.tensor([[1.0, 5.0], [3.0, 4.0]]).max(axis=1).tolist()
+        [5.0, 4.0]
+        """
         return ops.max(self, axis, keepdims)
 
     def min(self, axis=None, keepdims=False):
+        """Minimum over ``axis`` (``ops.min``; ties share the gradient).
+
+        >>> import gradstep
+        >>> gradstep.tensor([[1.0, 5.0], [3.0, 4.0]]).min().item()
+        1.0
+        """
         return ops.min(self, axis, keepdims)
 
     def argmax(self, axis=None):
-        """Indices of the maxima (an integer tensor, not differentiable)."""
+        """Indices of the maxima (an integer tensor, not differentiable).
+
+        >>> import gradstep
+        >>> gradstep.tensor([[1.0, 3.0], [4.0, 2.0]]).argmax(axis=1).tolist()
+        [1, 0]
+        """
         return Tensor(np.argmax(self.data, axis=axis))
 
     def argmin(self, axis=None):
-        """Indices of the minima (an integer tensor, not differentiable)."""
+        """Indices of the minima (an integer tensor, not differentiable).
+
+        >>> import gradstep
+        >>> gradstep.tensor([[1.0, 3.0], [4.0, 2.0]]).argmin(axis=1).tolist()
+        [0, 1]
+        """
         return Tensor(np.argmin(self.data, axis=axis))
 
     def matmul(self, other):
+        """Matrix product ``self @ other`` (``ops.matmul``: 1-D, 2-D and batched).
+
+        >>> import gradstep
+        >>> gradstep.ones(2, 3).matmul(gradstep.ones(3, 4)).shape
+        (2, 4)
+        """
         return ops.matmul(self, other)
 
     def transpose(self, *axes):
+        """Permute the axes (all reversed when none are given) (``ops.transpose``).
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 3, 4).transpose(0, 2, 1).shape
+        (2, 4, 3)
+        """
         return ops.transpose(self, *axes)
 
     def reshape(self, *shape):
+        """Same data in another shape; one dimension may be -1 (``ops.reshape``).
+
+        >>> import gradstep
+        >>> gradstep.arange(6.0).reshape(2, -1).shape
+        (2, 3)
+        """
         return ops.reshape(self, *shape)
 
     def flatten(self, start_axis=0, end_axis=-1):
+        """Merge axes ``start_axis`` .. ``end_axis`` into one (``ops.flatten``).
+
+        >>> import gradstep
+        >>> gradstep.zeros(8, 28, 28).flatten(1).shape
+        (8, 784)
+        """
         return ops.flatten(self, start_axis, end_axis)
 
     def broadcast_to(self, shape):
+        """Broadcast to ``shape``; the gradient is summed back (``ops.broadcast_to``).
+
+        >>> import gradstep
+        >>> gradstep.zeros(3).broadcast_to((2, 3)).shape
+        (2, 3)
+        """
         return ops.broadcast_to(self, shape)
 
     def expand_dims(self, axis):
+        """Insert an axis of size 1 at ``axis`` (``ops.expand_dims``).
+
+        >>> import gradstep
+        >>> gradstep.zeros(3).expand_dims(0).shape
+        (1, 3)
+        """
         return ops.expand_dims(self, axis)
 
     def squeeze(self, axis=None):
+        """Remove axes of size 1 (all of them, or ``axis``) (``ops.squeeze``).
+
+        >>> import gradstep
+        >>> gradstep.zeros(3, 1).squeeze().shape
+        (3,)
+        """
         return ops.squeeze(self, axis)
 
     def sigmoid(self):
+        """Logistic sigmoid 1 / (1 + e^-x), stable for large |x| (``ops.sigmoid``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([0.0]).sigmoid().tolist()
+        [0.5]
+        """
         return ops.sigmoid(self)
 
     def tanh(self):
+        """Hyperbolic tangent (``ops.tanh``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([0.0]).tanh().tolist()
+        [0.0]
+        """
         return ops.tanh(self)
 
     def relu(self):
+        """max(x, 0) (``ops.relu``; the gradient at 0 is 0).
+
+        >>> import gradstep
+        >>> gradstep.tensor([-1.0, 2.0]).relu().tolist()
+        [0.0, 2.0]
+        """
         return ops.relu(self)
 
     def leaky_relu(self, negative_slope=0.01):
+        """x for x > 0, ``negative_slope * x`` otherwise (``ops.leaky_relu``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([-2.0, 2.0]).leaky_relu(0.5).tolist()
+        [-1.0, 2.0]
+        """
         return ops.leaky_relu(self, negative_slope)
 
     def elu(self, alpha=1.0):
+        """x for x > 0, ``alpha * (e^x - 1)`` otherwise (``ops.elu``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([0.0, 2.0]).elu().tolist()
+        [0.0, 2.0]
+        """
         return ops.elu(self, alpha)
 
     def softplus(self):
+        """log(1 + e^x), stable for large |x| (``ops.softplus``).
+
+        >>> import gradstep
+        >>> round(gradstep.tensor([0.0]).softplus().item(), 6)  # log 2
+        0.693147
+        """
         return ops.softplus(self)
 
     def softmax(self, axis=-1):
+        """e^x / sum(e^x) along ``axis`` (``ops.softmax``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([[0.0, 0.0]]).softmax(axis=1).tolist()
+        [[0.5, 0.5]]
+        """
         return ops.softmax(self, axis)
 
     def log_softmax(self, axis=-1):
+        """x - logsumexp(x) along ``axis``, never log(softmax(x)) (``ops.log_softmax``).
+
+        >>> import gradstep
+        >>> round(gradstep.tensor([[0.0, 0.0]]).log_softmax().data[0, 0].item(), 6)  # log(1/2)
+        -0.693147
+        """
         return ops.log_softmax(self, axis)
 
 

@@ -28,7 +28,13 @@ def as_tensor(value, like=None):
 
 
 def lift_pair(a, b):
-    """Both operands of a binary op as Tensors, constants taking the other's dtype."""
+    """Both operands of a binary op as Tensors, constants taking the other's dtype.
+
+    >>> import numpy as np, gradstep
+    >>> a, b = lift_pair(2.0, gradstep.tensor(np.ones(2)))
+    >>> a.dtype, b.dtype
+    (dtype('float64'), dtype('float64'))
+    """
     if not isinstance(a, Tensor):
         a = as_tensor(a, like=b if isinstance(b, Tensor) else None)
     if not isinstance(b, Tensor):
