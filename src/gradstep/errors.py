@@ -22,6 +22,19 @@ class ShapeError(GradstepError, ValueError):
     """
 
 
+class ArgumentError(GradstepError, ValueError):
+    """An argument value an operation cannot use, e.g. ``clip`` with neither bound (also a ValueError).
+
+    >>> import gradstep
+    >>> from gradstep.errors import ArgumentError
+    >>> try:
+    ...     gradstep.zeros(2).clip()
+    ... except ArgumentError as err:
+    ...     print(err)
+    clip: give min, max or both (got neither, for a tensor of shape (2,))
+    """
+
+
 class DTypeError(GradstepError, TypeError):
     """A dtype an operation cannot use, e.g. an integer tensor that should require grad.
 

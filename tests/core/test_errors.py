@@ -83,8 +83,34 @@ def test_where_needs_a_boolean_condition():
 
 
 def test_clip_needs_a_bound():
-    with pytest.raises(ValueError, match="clip: give min, max or both"):
+    from gradstep.errors import ArgumentError
+
+    assert issubclass(ArgumentError, ValueError) and issubclass(ArgumentError, gradstep.GradstepError)
+    with pytest.raises(ArgumentError, match=r"^clip: give min, max or both \(got neither, for a tensor of shape \(2,\)\)$"):
         ops.clip(gradstep.zeros(2))
+
+
+def test_len_of_a_0d_tensor():
+    with pytest.raises(TypeError, match=r"^len\(\) of a 0-d tensor$"):
+        len(gradstep.tensor(1.0))
+
+
+def test_backward_returning_a_gradient_of_the_wrong_shape_names_both_shapes():
+    from gradstep.function import Function
+
+    class WrongShape(Function, register=False):
+        # y = sum(x), with a deliberately wrong gradient of shape (3,) for an input of shape (2,)
+        @staticmethod
+        def forward(ctx, x):
+            return x.sum()
+
+        @staticmethod
+        def backward(ctx, grad):
+            return (np.ones(3) * grad,)
+
+    x = gradstep.tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(gradstep.ShapeError, match=r"^backward: gradient of shape \(3,\) cannot be reduced to input shape \(2,\)$"):
+        WrongShape.apply(x).backward()
 
 
 def test_gradcheck_failure_names_input_index_and_values():

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..errors import DTypeError, ShapeError
+from ..errors import ArgumentError, DTypeError, ShapeError
 from ..function import Function
 from ._lift import as_tensor, lift_pair
 
@@ -351,9 +351,10 @@ def clip(x, min=None, max=None):
     >>> gradstep.ops.clip(gradstep.tensor([-1.0, 0.5, 2.0]), 0.0, 1.0)
     tensor([0. , 0.5, 1. ])
     """
+    x = as_tensor(x)
     if min is None and max is None:
-        raise ValueError("clip: give min, max or both")
-    return Clip.apply(as_tensor(x), lo=min, hi=max)
+        raise ArgumentError(f"clip: give min, max or both (got neither, for a tensor of shape {x.shape})")
+    return Clip.apply(x, lo=min, hi=max)
 
 
 def where(condition, a, b):
