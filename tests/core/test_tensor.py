@@ -126,3 +126,13 @@ def test_methods_delegate_to_ops():
     assert x.clip(-1.0, 1.0).tolist() == [[1.0, -1.0], [1.0, -1.0]]
     assert np.allclose(x.softmax(axis=1).sum(axis=1).data, 1.0)
     assert x.double().dtype == np.float64 and x.double().float().dtype == np.float32
+
+
+def test_casting_to_an_integer_dtype_leaves_the_graph():
+    # rounding has derivative 0 almost everywhere: the cast result is a constant, like PyTorch's .to(int64)
+    x = gradstep.tensor([1.5, -2.5], requires_grad=True)
+    y = x.astype(np.int64)
+    assert y.dtype == np.int64 and y.tolist() == [1, -2]
+    assert not y.requires_grad and y.is_leaf
+    (x.double() * 2).sum().backward()  # a floating cast stays differentiable, the gradient cast back
+    assert x.grad.dtype == np.float32 and x.grad.tolist() == [2.0, 2.0]

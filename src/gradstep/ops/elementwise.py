@@ -4,6 +4,7 @@ import numpy as np
 
 from ..errors import ArgumentError, DTypeError, ShapeError
 from ..function import Function
+from ..tensor import Tensor
 from ._lift import as_tensor, lift_pair
 
 
@@ -374,10 +375,18 @@ def where(condition, a, b):
 
 
 def astype(x, dtype):
-    """Cast to another dtype; gradients are cast back.
+    """Cast to another dtype; between floating dtypes gradients are cast back.
+
+    A cast to an integer or boolean dtype rounds, so it is not differentiable:
+    the result is a constant outside the graph (integer tensors never require grad).
 
     >>> import gradstep, numpy as np
     >>> gradstep.ops.astype(gradstep.tensor([1.0]), np.float64).dtype
     dtype('float64')
+    >>> gradstep.ops.astype(gradstep.tensor([1.5], requires_grad=True), np.int64)
+    tensor([1])
     """
-    return AsType.apply(as_tensor(x), dtype=np.dtype(dtype))
+    x, dtype = as_tensor(x), np.dtype(dtype)
+    if dtype.kind not in "fc":
+        return Tensor(x.data.astype(dtype))
+    return AsType.apply(x, dtype=dtype)
