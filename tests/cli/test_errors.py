@@ -62,3 +62,18 @@ def test_resume_to_fewer_epochs_and_predict_with_wrong_columns(gradstep_cli, tmp
 
 def test_unknown_demo(gradstep_cli):
     assert_usage_error(gradstep_cli("demo", "no-such-demo"), "unknown demo 'no-such-demo'")
+
+
+def test_out_must_be_a_new_folder(gradstep_cli, tmp_path):
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n")
+    result = gradstep_cli("train", "--data", "iris", "--epochs", "1", "--quiet", "--out", "notes.txt")
+    assert_usage_error(result, "gradstep train: error: --out notes.txt: cannot create the run folder")
+    gradstep_cli("train", "--data", "iris", "--hidden", "4", "--epochs", "1", "--quiet", "--out", "run", check_ok=True)
+    result = gradstep_cli("train", "--data", "iris", "--epochs", "1", "--quiet", "--out", "run")
+    assert_usage_error(result, "--out run already holds a run", "gradstep resume")
+
+
+def test_demo_needs_a_name_and_a_folder_it_can_create(gradstep_cli, tmp_path):
+    assert_usage_error(gradstep_cli("demo"), "gradstep demo: error: give a demo NAME or --list", "gd-1d")
+    (tmp_path / "taken").write_text("a file\n")
+    assert_usage_error(gradstep_cli("demo", "activations", "--out", "taken"), "--out taken: cannot create the folder")

@@ -16,7 +16,13 @@ HELP = "reproduce one of the course's figures (gradstep demo --list shows them)"
 
 
 def add_parser(subparsers):
-    """Register ``gradstep demo [NAME] [--out DIR] [--small] [--list]``."""
+    """Register ``gradstep demo [NAME] [--out DIR] [--small] [--list]``.
+
+    >>> from gradstep.cli import build_parser
+    >>> args = build_parser().parse_args(["demo", "backprop", "--out", "pictures"])
+    >>> args.name, args.out, args.list
+    ('backprop', 'pictures', False)
+    """
     parser = subparsers.add_parser("demo", help=HELP, description=HELP)
     parser.add_argument("name", nargs="?", metavar="NAME", help="the demo to run")
     parser.add_argument("--list", action="store_true", help="list the demos with one line each")
@@ -80,7 +86,10 @@ def run(args):
         raise CommandLineError(f"unknown demo {args.name!r}; demos: " + ", ".join(demos))
     description, function = demos[args.name]
     out_dir = Path(args.out if args.out is not None else Path("demos") / args.name)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # a file of that name, no permission, ...
+        raise CommandLineError(f"--out {out_dir}: cannot create the folder: {err.strerror or err}") from None
     print(f"{args.name}: {description}")
     results = function(out_dir, small=args.small, verbose=False)
     figures = results.pop("figures", [])

@@ -16,6 +16,11 @@ def new_run_dir(out):
     >>> d = new_run_dir(os.path.join(tempfile.mkdtemp(), "first"))
     >>> d.name, d.is_dir()
     ('first', True)
+    >>> _ = (d / "notes.txt").write_text("not a folder")
+    >>> new_run_dir(d / "notes.txt")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gradstep.cli.errors.CommandLineError: --out .../first/notes.txt: cannot create the run folder: File exists
     """
     if out is None:
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -26,12 +31,22 @@ def new_run_dir(out):
     out = Path(out)
     if (out / "config.json").exists():
         raise CommandLineError(f"--out {out} already holds a run; choose another folder, or continue it with gradstep resume")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # a file of that name, no permission, ...
+        raise CommandLineError(f"--out {out}: cannot create the run folder: {err.strerror or err}") from None
     return out
 
 
 def write_json(path, value):
-    """Write ``value`` as indented JSON (numpy numbers and arrays as plain numbers and lists)."""
+    """Write ``value`` as indented JSON (numpy numbers and arrays as plain numbers and lists).
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.json"
+    >>> write_json(path, {"accuracy": np.float32(0.5), "counts": np.array([1, 2])})
+    >>> json.loads(path.read_text())
+    {'accuracy': 0.5, 'counts': [1, 2]}
+    """
 
     def plain(obj):
         if isinstance(obj, np.generic):
