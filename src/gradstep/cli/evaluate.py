@@ -9,7 +9,13 @@ HELP = "metrics of a trained run on its test split, or on all of --data"
 
 
 def add_parser(subparsers):
-    """Register ``gradstep evaluate RUN_DIR [--data DATA] [--target COL]``."""
+    """Register ``gradstep evaluate RUN_DIR [--data DATA] [--target COL]``.
+
+    >>> from gradstep.cli import build_parser
+    >>> args = build_parser().parse_args(["evaluate", "runs/a", "--data", "iris"])
+    >>> args.run_dir, args.data, args.target
+    ('runs/a', 'iris', None)
+    """
     parser = subparsers.add_parser("evaluate", help=HELP, description=HELP)
     parser.add_argument("run_dir", metavar="RUN_DIR", help="a folder written by gradstep train")
     parser.add_argument("--data", help="a data set name or FILE.csv (default: the run's own test split)")

@@ -20,7 +20,13 @@ HELP = "check every op's backward against central finite differences (float64)"
 
 
 def add_parser(subparsers):
-    """Register ``gradstep gradcheck [--eps EPS] [--seed SEED]``."""
+    """Register ``gradstep gradcheck [--eps EPS] [--seed SEED]``.
+
+    >>> from gradstep.cli import build_parser
+    >>> args = build_parser().parse_args(["gradcheck", "--eps", "1e-5"])
+    >>> args.eps, args.seed
+    (1e-05, 0)
+    """
     parser = subparsers.add_parser("gradcheck", help=HELP, description=HELP)
     parser.add_argument("--eps", type=float, default=1e-6, help="finite-difference step (default 1e-6)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random example inputs (default 0)")

@@ -22,7 +22,13 @@ HELP = "predict with a trained run: one row per row of --data, written to --out"
 
 
 def add_parser(subparsers):
-    """Register ``gradstep predict RUN_DIR --data FILE.csv [--out FILE.csv]``."""
+    """Register ``gradstep predict RUN_DIR --data FILE.csv [--out FILE.csv]``.
+
+    >>> from gradstep.cli import build_parser
+    >>> args = build_parser().parse_args(["predict", "runs/a", "--data", "new.csv"])
+    >>> args.run_dir, args.data, args.out
+    ('runs/a', 'new.csv', 'predictions.csv')
+    """
     parser = subparsers.add_parser("predict", help=HELP, description=HELP)
     parser.add_argument("run_dir", metavar="RUN_DIR", help="a folder written by gradstep train")
     parser.add_argument("--data", required=True, help="FILE.csv of features (or a data set name: all its rows)")

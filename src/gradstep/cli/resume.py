@@ -15,7 +15,13 @@ HELP = "continue a run to --epochs N in all, with the same result as one longer 
 
 
 def add_parser(subparsers):
-    """Register ``gradstep resume RUN_DIR --epochs N [--quiet]``."""
+    """Register ``gradstep resume RUN_DIR --epochs N [--quiet]``.
+
+    >>> from gradstep.cli import build_parser
+    >>> args = build_parser().parse_args(["resume", "runs/a", "--epochs", "30"])
+    >>> args.run_dir, args.epochs, args.quiet
+    ('runs/a', '30', False)
+    """
     parser = subparsers.add_parser("resume", help=HELP, description=HELP)
     parser.add_argument("run_dir", metavar="RUN_DIR", help="a folder written by gradstep train")
     parser.add_argument("--epochs", required=True, metavar="N", help="the total number of epochs to reach")

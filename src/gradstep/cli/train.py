@@ -17,7 +17,13 @@ HELP = "train a model and write a run folder (no options: an MLP on the bundled 
 
 
 def add_parser(subparsers):
-    """Register ``gradstep train`` with every option of ``gradstep.cli.options.TRAIN_OPTIONS``."""
+    """Register ``gradstep train`` with every option of ``gradstep.cli.options.TRAIN_OPTIONS``.
+
+    >>> from gradstep.cli import build_parser
+    >>> args = build_parser().parse_args(["train", "--batch-size", "full", "--no-standardize"])
+    >>> args.batch_size, args.standardize, args.epochs
+    ('full', False, None)
+    """
     parser = subparsers.add_parser("train", help=HELP, description=HELP)
     add_train_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar, only the final table")

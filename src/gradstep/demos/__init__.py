@@ -49,7 +49,11 @@ DEMOS = {
 
 
 class UnknownDemoError(GradstepError, ValueError):
-    """A demo name that is not in ``DEMOS`` (also a ValueError)."""
+    """A demo name that is not in ``DEMOS`` (also a ValueError).
+
+    >>> issubclass(UnknownDemoError, ValueError)
+    True
+    """
 
 
 def run_demo(name, out_dir, small=False, verbose=True):

@@ -19,7 +19,11 @@ from ._common import output_dir, print_numbers, save_figure
 
 
 def quadratic(w1, w2):
-    """(w1^2 + 25 w2^2) / 2, minimum 0 at (0, 0); works on arrays and Tensors."""
+    """(w1^2 + 25 w2^2) / 2, minimum 0 at (0, 0); works on arrays and Tensors.
+
+    >>> quadratic(2.0, 1.0)  # (4 + 25) / 2
+    14.5
+    """
     return 0.5 * (w1 * w1 + 25 * w2 * w2)
 
 

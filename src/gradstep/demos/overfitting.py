@@ -17,7 +17,11 @@ from ._data import make_moons
 
 
 def big_mlp(dropout=0.0, seed=0):
-    """2-128-128-2 ReLU network, optionally with dropout after each hidden layer."""
+    """2-128-128-2 ReLU network, optionally with dropout after each hidden layer.
+
+    >>> [type(m).__name__ for m in big_mlp(dropout=0.5)]
+    ['Linear', 'ReLU', 'Dropout', 'Linear', 'ReLU', 'Dropout', 'Linear']
+    """
     layers = [nn.Linear(2, 128, seed=seed), nn.ReLU()]
     if dropout:
         layers.append(nn.Dropout(dropout, seed=seed + 10))

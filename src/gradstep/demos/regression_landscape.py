@@ -23,7 +23,12 @@ START = (-1.0, -2.0)
 
 
 def make_data(n, seed):
-    """Raw inputs x ~ N(5, 2^2) and targets y = 2 x + 1 + noise."""
+    """Raw inputs x ~ N(5, 2^2) and targets y = 2 x + 1 + noise.
+
+    >>> x, y = make_data(1000, seed=0)
+    >>> x.shape, bool(abs(x.mean() - 5) < 0.2)
+    ((1000,), True)
+    """
     rng = as_generator(seed)
     x = rng.normal(5.0, 2.0, size=n)
     y = 2.0 * x + 1.0 + rng.normal(0.0, 1.0, size=n)
@@ -31,7 +36,11 @@ def make_data(n, seed):
 
 
 def closed_form(x, y):
-    """(w, b) minimising the MSE, from the normal equations (least squares on [x, 1])."""
+    """(w, b) minimising the MSE, from the normal equations (least squares on [x, 1]).
+
+    >>> closed_form(np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])).round(12).tolist()  # y = 2 x + 1
+    [2.0, 1.0]
+    """
     A = np.column_stack([x, np.ones_like(x)])
     return np.linalg.lstsq(A, y, rcond=None)[0]
 

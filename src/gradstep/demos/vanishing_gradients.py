@@ -17,7 +17,11 @@ from ._common import output_dir, print_numbers, save_figure
 
 
 def deep_mlp(activation, init, depth, width, seed):
-    """``depth`` Linear layers of ``width`` units with ``activation`` between them (10 outputs)."""
+    """``depth`` Linear layers of ``width`` units with ``activation`` between them (10 outputs).
+
+    >>> [p.shape for p in deep_mlp(nn.Sigmoid, "xavier_uniform", depth=3, width=4, seed=0).parameters()][::2]
+    [(4, 4), (4, 4), (4, 10)]
+    """
     layers = []
     for i in range(depth):
         out = 10 if i == depth - 1 else width
@@ -28,7 +32,12 @@ def deep_mlp(activation, init, depth, width, seed):
 
 
 def layer_norms(model, X, y):
-    """Gradient norm of each weight matrix after one backward pass of the cross-entropy, input layer first."""
+    """Gradient norm of each weight matrix after one backward pass of the cross-entropy, input layer first.
+
+    >>> model = deep_mlp(nn.ReLU, "he_normal", depth=3, width=4, seed=0)
+    >>> len(layer_norms(model, np.ones((2, 4)), np.array([0, 1])))
+    3
+    """
     model.zero_grad()
     nn.CrossEntropyLoss()(model(Tensor(X)), Tensor(y)).backward()
     return list(gradient_norms(model).values())

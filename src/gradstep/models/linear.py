@@ -40,6 +40,9 @@ class LinearGDModel(BaseEstimator):
     Subclasses define ``_data_loss(z, t)`` (z = X' W + b on the standardised X')
     and call ``_fit_gd(X, t, n_outputs, method, reset)`` with their targets t;
     an ``alpha`` parameter adds the L2 penalty alpha/2 ||w||^2.
+
+    >>> [issubclass(cls, LinearGDModel) for cls in (LinearRegression, LogisticRegression, SoftmaxRegression)]
+    [True, True, True]
     """
 
     #: True when the data loss is a sum over the batch (Adaline's SSE) rather than a mean

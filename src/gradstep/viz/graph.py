@@ -52,6 +52,9 @@ class GraphNode:
     ``kind`` is ``"op"`` (made by op ``op``), ``"param"`` (a leaf that requires
     grad) or ``"const"`` (a leaf that does not); ``grad`` is None when backward()
     did not keep one; ``freed`` marks an op node whose inputs backward() released.
+
+    >>> GraphNode("n0", "param", "", "w", np.float32(3.0), np.float32(20.0)).lines()
+    ['w', 'value: 3', 'grad: 20']
     """
 
     key: str
@@ -86,6 +89,12 @@ class Graph:
     ``dot`` program when it is installed, else with matplotlib) or the DOT text
     itself for a ``.dot`` path; ``figure()`` draws it with matplotlib.
     ``str(graph)`` is the DOT text.
+
+    >>> import gradstep
+    >>> x = gradstep.tensor(2.0, requires_grad=True)
+    >>> graph = draw_graph(x * x, names={"x": x})
+    >>> graph, graph.dot.splitlines()[0]
+    (Graph(2 nodes, 2 edges), 'digraph gradstep {')
     """
 
     def __init__(self, nodes, edges, max_elements=6):
