@@ -267,3 +267,46 @@ def test_nested_parameters_reach_into_an_inner_estimator():
     w.set_params(inner__solver="lstsq", scale=2.0)
     assert w.inner.solver == "lstsq" and w.scale == 2.0
     assert repr(w) == "Wrapper(inner=LinearRegression(solver='lstsq'), scale=2.0)"
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_probabilities_and_scores_before_fit_raise_not_fitted_error(cls):
+    for method in ("predict_proba", "decision_function"):
+        if hasattr(cls, method):
+            with pytest.raises(NotFittedError, match=rf"{cls.__name__}.{method}: this {cls.__name__} instance is not fitted yet"):
+                getattr(cls(), method)([[1.0, 2.0]])
+
+
+@pytest.mark.parametrize("cls", [LogisticRegression, SoftmaxRegression, Adaline, MLPClassifier])
+def test_seeded_fits_repeat_and_warm_start_continues_the_same_run(cls):
+    X, y = blobs()
+    params = {"epochs": 3, "tol": None, "random_state": 4}
+    a, b = make(cls, **params).fit(X, y), make(cls, **params).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X) if hasattr(a, "predict_proba") else a.decision_function(X),
+                                  b.predict_proba(X) if hasattr(b, "predict_proba") else b.decision_function(X))
+    assert a.loss_curve_ == b.loss_curve_
+    # warm_start: a second fit goes on from the first (same weights, optimizer state and shuffling stream),
+    # so 3 + 3 epochs are the 6 epochs of one fit
+    warm = make(cls, **params, warm_start=True).fit(X, y).fit(X, y)
+    cold = make(cls, **{**params, "epochs": 6}).fit(X, y)
+    assert warm.n_iter_ == 6
+    np.testing.assert_allclose(warm.loss_curve_, cold.loss_curve_, rtol=1e-6)
+
+
+def test_mlp_regressor_partial_fit_is_one_epoch_each():
+    X = np.linspace(-1, 1, 20)[:, None]
+    reg = MLPRegressor((4,), batch_size=5, random_state=0)
+    reg.partial_fit(X, X[:, 0]).partial_fit(X, X[:, 0])
+    assert reg.n_iter_ == 2 and len(reg.loss_curve_) == 2 and reg._optimizer.global_step == 8  # 2 epochs of 20 / 5 steps
+
+
+def test_pandas_frame_and_series_inputs():
+    pd = pytest.importorskip("pandas")
+    X, y = blobs()
+    frame = pd.DataFrame(X, columns=["height", "width"])
+    labels = pd.Series(np.array(["small", "large"])[y], name="size")
+    clf = LogisticRegression(random_state=0).fit(frame, labels)
+    assert clf.feature_names_in_.tolist() == ["height", "width"] and clf.classes_.tolist() == ["large", "small"]
+    assert clf.score(frame, labels) >= 0.9
+    reg = LinearRegression().fit(frame, pd.Series(X[:, 0] + 2 * X[:, 1]))
+    np.testing.assert_allclose(reg.coef_, [1.0, 2.0], atol=1e-10)
