@@ -77,3 +77,8 @@ def test_demo_needs_a_name_and_a_folder_it_can_create(gradstep_cli, tmp_path):
     assert_usage_error(gradstep_cli("demo"), "gradstep demo: error: give a demo NAME or --list", "gd-1d")
     (tmp_path / "taken").write_text("a file\n")
     assert_usage_error(gradstep_cli("demo", "activations", "--out", "taken"), "--out taken: cannot create the folder")
+
+
+def test_a_diverging_run_is_one_line_naming_the_learning_rate(gradstep_cli):
+    result = gradstep_cli("train", "--lr", "1e6", "--optimizer", "sgd", "--epochs", "2", "--out", "runs/div")
+    assert_usage_error(result, "training loss became nan", "learning rate (1e+06) is probably too large")

@@ -13,6 +13,8 @@ gradstep 0.1.0
 import argparse
 import sys
 
+import numpy as np
+
 from .. import __version__
 from ..errors import GradstepError
 from . import demo, evaluate, gradcheck, predict, resume, train
@@ -56,7 +58,9 @@ def main(argv=None):
         parser.print_help()
         return 0
     try:
-        return args.run(args)
+        # a diverging run ends in a one-line error of its own; NumPy's overflow warnings on the way add nothing
+        with np.errstate(over="ignore", invalid="ignore"):
+            return args.run(args)
     except GradstepError as err:
         message = " ".join(str(err).split())  # one line, whatever the error's layout
         print(f"gradstep {args.command}: error: {message}", file=sys.stderr)

@@ -7,8 +7,6 @@ numbers behind the figure)); this module only finds, runs and prints them.
 
 from pathlib import Path
 
-import numpy as np
-
 from .errors import CommandLineError
 from .table import format_table
 
@@ -38,40 +36,10 @@ def _registry():
     return DEMOS
 
 
-def format_value(value):
-    """One printable line for a number, an array, a path or a list of them.
+def _print_numbers(results):
+    from ..demos._common import print_numbers  # the demos' own format, as they print it themselves
 
-    >>> import numpy as np
-    >>> format_value(0.19661193324148185)
-    '0.1966119'
-    >>> format_value(np.array([-0.0171403, 0.0085702]))
-    '[-0.0171403  0.0085702]'
-    """
-    if isinstance(value, (float, np.floating)):
-        return f"{float(value):.7g}"
-    if isinstance(value, np.ndarray) or (
-        isinstance(value, (list, tuple)) and value and all(isinstance(v, (int, float, np.number)) for v in value)
-    ):
-        return np.array2string(np.asarray(value), precision=7, max_line_width=10_000, threshold=20)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(format_value(v) for v in value)
-    return str(value)
-
-
-def print_results(results, indent=""):
-    """Print a demo's result dict, one ``key: value`` line each (nested dicts indented).
-
-    >>> print_results({"x_final": 2.9999, "paths": {"good": [0.0, 1.2]}})
-    x_final: 2.9999
-    paths:
-      good: [0.  1.2]
-    """
-    for key, value in results.items():
-        if isinstance(value, dict):
-            print(f"{indent}{key}:")
-            print_results(value, indent + "  ")
-        else:
-            print(f"{indent}{key}: {format_value(value)}")
+    print_numbers(results)
 
 
 def run(args):
@@ -93,7 +61,7 @@ def run(args):
     print(f"{args.name}: {description}")
     results = function(out_dir, small=args.small, verbose=False)
     figures = results.pop("figures", [])
-    print_results(results)
+    _print_numbers(results)
     if figures:
         print("wrote " + ", ".join(str(p) for p in figures))
     return 0
