@@ -136,3 +136,18 @@ def test_casting_to_an_integer_dtype_leaves_the_graph():
     assert not y.requires_grad and y.is_leaf
     (x.double() * 2).sum().backward()  # a floating cast stays differentiable, the gradient cast back
     assert x.grad.dtype == np.float32 and x.grad.tolist() == [2.0, 2.0]
+
+
+def test_integer_operands_take_the_floating_dtype_as_in_pytorch():
+    # NumPy would promote int64 with float32 to float64; gradstep keeps the float operand's dtype
+    ints = gradstep.arange(3)
+    assert (ints * 0.5).dtype == np.float32 and (ints * 0.5).tolist() == [0.0, 0.5, 1.0]
+    assert (gradstep.tensor([1.0, 2.0, 3.0]) - ints).dtype == np.float32
+    assert (ints + gradstep.tensor(np.ones(3))).dtype == np.float64  # a float64 operand stays float64
+    assert (gradstep.tensor([True, False]) * gradstep.tensor([2.0, 2.0])).dtype == np.float32
+    assert (ints + 1).dtype == np.int64  # integers with integers stay integer
+    halves = gradstep.tensor([1, 2]) / 4  # true division of integers gives the default float dtype
+    assert halves.dtype == np.float32 and halves.tolist() == [0.25, 0.5]
+    w = gradstep.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (w * ints).sum().backward()  # d(sum w_i i)/dw_i = i, in w's dtype
+    assert w.grad.dtype == np.float32 and w.grad.tolist() == [0.0, 1.0, 2.0]

@@ -34,9 +34,20 @@ def lift_pair(a, b):
     >>> a, b = lift_pair(2.0, gradstep.tensor(np.ones(2)))
     >>> a.dtype, b.dtype
     (dtype('float64'), dtype('float64'))
+    >>> a, b = lift_pair(gradstep.arange(2), gradstep.tensor([0.5, 1.5]))  # int64 with float32
+    >>> a.dtype, b.dtype
+    (dtype('float32'), dtype('float32'))
     """
     if not isinstance(a, Tensor):
         a = as_tensor(a, like=b if isinstance(b, Tensor) else None)
     if not isinstance(b, Tensor):
         b = as_tensor(b, like=a)
+    if a.data.dtype is not b.data.dtype:
+        # an integer or boolean operand takes the floating operand's dtype (as in PyTorch),
+        # where NumPy would promote int64 with float32 to float64
+        kind_a, kind_b = a.data.dtype.kind, b.data.dtype.kind
+        if kind_a in "fc" and kind_b in "iub":
+            b = Tensor(b.data.astype(a.data.dtype))
+        elif kind_b in "fc" and kind_a in "iub":
+            a = Tensor(a.data.astype(b.data.dtype))
     return a, b

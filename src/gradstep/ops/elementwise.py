@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..errors import ArgumentError, DTypeError, ShapeError
 from ..function import Function
 from ..tensor import Tensor
@@ -261,7 +262,13 @@ def div(a, b):
     >>> import gradstep
     >>> gradstep.ops.div(1.0, gradstep.tensor([2.0, 4.0]))
     tensor([0.5 , 0.25])
+    >>> (gradstep.tensor([1, 2]) / 4).dtype  # integers divide into the default float dtype
+    dtype('float32')
     """
+    a, b = lift_pair(a, b)
+    if a.data.dtype.kind in "iub" and b.data.dtype.kind in "iub":
+        dtype = get_default_dtype()
+        a, b = Tensor(a.data.astype(dtype)), Tensor(b.data.astype(dtype))
     return _binary(Div, a, b)
 
 
