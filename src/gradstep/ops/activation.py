@@ -7,6 +7,13 @@ from ._lift import as_tensor
 
 
 class Sigmoid(Function):
+    """The graph node of ``ops.sigmoid``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.sigmoid(gradstep.tensor([0.0], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Sigmoid
+    ([0.5], True)
+    """
     # s = 1 / (1 + e^-z) ;  ds/dz = s (1 - s)
     @staticmethod
     def forward(ctx, z):
@@ -26,6 +33,13 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
+    """The graph node of ``ops.tanh``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.tanh(gradstep.tensor([0.0], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Tanh
+    ([0.0], True)
+    """
     # a = tanh(z) ;  da/dz = 1 - a^2
     @staticmethod
     def forward(ctx, z):
@@ -41,6 +55,13 @@ class Tanh(Function):
 
 
 class ReLU(Function):
+    """The graph node of ``ops.relu``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.relu(gradstep.tensor([-1.0, 2.0], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is ReLU
+    ([0.0, 2.0], True)
+    """
     # a = max(0, z) ;  da/dz = [z > 0]
     name = "relu"
 
@@ -56,6 +77,13 @@ class ReLU(Function):
 
 
 class LeakyReLU(Function):
+    """The graph node of ``ops.leaky_relu``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.leaky_relu(gradstep.tensor([-2.0, 2.0], requires_grad=True), 0.5)
+    >>> y.tolist(), y._ctx.fn is LeakyReLU
+    ([-1.0, 2.0], True)
+    """
     # a = z if z > 0 else slope z ;  da/dz = 1 if z > 0 else slope
     name = "leaky_relu"
 
@@ -71,6 +99,13 @@ class LeakyReLU(Function):
 
 
 class ELU(Function):
+    """The graph node of ``ops.elu``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.elu(gradstep.tensor([0.0, 2.0], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is ELU
+    ([0.0, 2.0], True)
+    """
     # a = z if z > 0 else alpha (e^z - 1) ;  da/dz = 1 if z > 0 else a + alpha
     name = "elu"
 
@@ -88,6 +123,13 @@ class ELU(Function):
 
 
 class Softplus(Function):
+    """The graph node of ``ops.softplus``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.softplus(gradstep.tensor([-1e4, 1e4], requires_grad=True))  # log(1 + e^z), no overflow
+    >>> y.tolist(), y._ctx.fn is Softplus
+    ([0.0, 10000.0], True)
+    """
     # a = ln(1 + e^z) ;  da/dz = sigmoid(z)
     @staticmethod
     def forward(ctx, z):
@@ -102,6 +144,13 @@ class Softplus(Function):
 
 
 class Softmax(Function):
+    """The graph node of ``ops.softmax``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.softmax(gradstep.tensor([[0.0, 0.0]], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Softmax
+    ([[0.5, 0.5]], True)
+    """
     # p_i = e^(z_i - max z) / sum_j e^(z_j - max z) ;  dL/dz = p * (g - sum_j g_j p_j)
     @staticmethod
     def forward(ctx, z, axis=-1):
@@ -120,6 +169,13 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
+    """The graph node of ``ops.log_softmax``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.log_softmax(gradstep.tensor([[0.0, 1e4]], requires_grad=True))  # z - logsumexp(z), no overflow
+    >>> y.tolist(), y._ctx.fn is LogSoftmax
+    ([[-10000.0, 0.0]], True)
+    """
     # y_i = z_i - logsumexp(z) ;  dL/dz = g - softmax(z) * sum_j g_j
     name = "log_softmax"
 

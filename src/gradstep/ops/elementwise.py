@@ -10,6 +10,13 @@ from ._lift import as_tensor, lift_pair
 
 
 class Add(Function):
+    """The graph node of ``ops.add``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.add(gradstep.tensor([1.0], requires_grad=True), 2.0)
+    >>> y.tolist(), y._ctx.fn is Add
+    ([3.0], True)
+    """
     # y = a + b ;  dy/da = 1, dy/db = 1
     @staticmethod
     def forward(ctx, a, b):
@@ -21,6 +28,13 @@ class Add(Function):
 
 
 class Sub(Function):
+    """The graph node of ``ops.sub``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.sub(gradstep.tensor([1.0], requires_grad=True), 3.0)
+    >>> y.tolist(), y._ctx.fn is Sub
+    ([-2.0], True)
+    """
     # y = a - b ;  dy/da = 1, dy/db = -1
     @staticmethod
     def forward(ctx, a, b):
@@ -32,6 +46,13 @@ class Sub(Function):
 
 
 class Mul(Function):
+    """The graph node of ``ops.mul``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.mul(gradstep.tensor([2.0], requires_grad=True), 3.0)
+    >>> y.tolist(), y._ctx.fn is Mul
+    ([6.0], True)
+    """
     # y = a * b ;  dy/da = b, dy/db = a
     @staticmethod
     def forward(ctx, a, b):
@@ -44,6 +65,13 @@ class Mul(Function):
 
 
 class Div(Function):
+    """The graph node of ``ops.div``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.div(gradstep.tensor([1.0], requires_grad=True), 4.0)
+    >>> y.tolist(), y._ctx.fn is Div
+    ([0.25], True)
+    """
     # y = a / b ;  dy/da = 1/b, dy/db = -a/b^2 = -y/b
     @staticmethod
     def forward(ctx, a, b):
@@ -58,6 +86,13 @@ class Div(Function):
 
 
 class Neg(Function):
+    """The graph node of ``ops.neg``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.neg(gradstep.tensor([2.0], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Neg
+    ([-2.0], True)
+    """
     # y = -x ;  dy/dx = -1
     @staticmethod
     def forward(ctx, x):
@@ -69,6 +104,13 @@ class Neg(Function):
 
 
 class Pow(Function):
+    """The graph node of ``ops.pow``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.pow(gradstep.tensor([3.0], requires_grad=True), 2.0)
+    >>> y.tolist(), y._ctx.fn is Pow
+    ([9.0], True)
+    """
     # y = a^b ;  dy/da = b a^(b-1), dy/db = y ln a
     @staticmethod
     def forward(ctx, a, b):
@@ -88,6 +130,13 @@ class Pow(Function):
 
 
 class Exp(Function):
+    """The graph node of ``ops.exp``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.exp(gradstep.tensor([0.0], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Exp
+    ([1.0], True)
+    """
     # y = e^x ;  dy/dx = y
     @staticmethod
     def forward(ctx, x):
@@ -101,6 +150,13 @@ class Exp(Function):
 
 
 class Log(Function):
+    """The graph node of ``ops.log``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.log(gradstep.tensor([1.0], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Log
+    ([0.0], True)
+    """
     # y = ln x ;  dy/dx = 1/x
     @staticmethod
     def forward(ctx, x):
@@ -113,6 +169,13 @@ class Log(Function):
 
 
 class Sqrt(Function):
+    """The graph node of ``ops.sqrt``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.sqrt(gradstep.tensor([4.0], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Sqrt
+    ([2.0], True)
+    """
     # y = sqrt(x) ;  dy/dx = 1 / (2 y)
     @staticmethod
     def forward(ctx, x):
@@ -126,6 +189,13 @@ class Sqrt(Function):
 
 
 class Abs(Function):
+    """The graph node of ``ops.abs``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.abs(gradstep.tensor([-2.0], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Abs
+    ([2.0], True)
+    """
     # y = |x| ;  dy/dx = sign(x)  (0 at x = 0)
     @staticmethod
     def forward(ctx, x):
@@ -138,6 +208,13 @@ class Abs(Function):
 
 
 class Maximum(Function):
+    """The graph node of ``ops.maximum``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.maximum(gradstep.tensor([1.0, 3.0], requires_grad=True), 2.0)
+    >>> y.tolist(), y._ctx.fn is Maximum
+    ([2.0, 3.0], True)
+    """
     # y = max(a, b) ;  dy/da = [a >= b], dy/db = [a < b]  (ties go to a)
     @staticmethod
     def forward(ctx, a, b):
@@ -151,6 +228,13 @@ class Maximum(Function):
 
 
 class Minimum(Function):
+    """The graph node of ``ops.minimum``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.minimum(gradstep.tensor([1.0, 3.0], requires_grad=True), 2.0)
+    >>> y.tolist(), y._ctx.fn is Minimum
+    ([1.0, 2.0], True)
+    """
     # y = min(a, b) ;  dy/da = [a <= b], dy/db = [a > b]  (ties go to a)
     @staticmethod
     def forward(ctx, a, b):
@@ -164,6 +248,13 @@ class Minimum(Function):
 
 
 class Clip(Function):
+    """The graph node of ``ops.clip``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.clip(gradstep.tensor([-1.0, 0.5, 2.0], requires_grad=True), 0.0, 1.0)
+    >>> y.tolist(), y._ctx.fn is Clip
+    ([0.0, 0.5, 1.0], True)
+    """
     # y = min(max(x, lo), hi) ;  dy/dx = [lo <= x <= hi]
     @staticmethod
     def forward(ctx, x, lo=None, hi=None):
@@ -181,6 +272,13 @@ class Clip(Function):
 
 
 class Where(Function):
+    """The graph node of ``ops.where``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.where(gradstep.tensor([False, True]), gradstep.tensor([-1.0, 2.0], requires_grad=True), 0.0)
+    >>> y.tolist(), y._ctx.fn is Where
+    ([0.0, 2.0], True)
+    """
     # y = c ? a : b ;  dy/da = [c], dy/db = [not c]   (c is not differentiable)
     @staticmethod
     def forward(ctx, cond, a, b):
@@ -194,6 +292,13 @@ class Where(Function):
 
 
 class AsType(Function):
+    """The graph node of ``ops.astype``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.astype(gradstep.tensor([1.5], requires_grad=True), 'float64')
+    >>> y.tolist(), y._ctx.fn is AsType
+    ([1.5], True)
+    """
     # y = x as another float dtype ;  dy/dx = 1 (cast back)
     name = "astype"
 

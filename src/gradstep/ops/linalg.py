@@ -21,6 +21,13 @@ def _sum_to(grad, shape):
 
 
 class MatMul(Function):
+    """The graph node of ``ops.matmul``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.matmul(gradstep.tensor([[1.0, 2.0]], requires_grad=True), gradstep.tensor([[3.0], [4.0]]))
+    >>> y.tolist(), y._ctx.fn is MatMul
+    ([[11.0]], True)
+    """
     # Y = A B ;  dL/dA = dL/dY B^T,  dL/dB = A^T dL/dY   (1-D operands are promoted to rows/columns)
     @staticmethod
     def forward(ctx, a, b):
@@ -48,6 +55,13 @@ class MatMul(Function):
 
 
 class Transpose(Function):
+    """The graph node of ``ops.transpose``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.transpose(gradstep.tensor([[1.0, 2.0]], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Transpose
+    ([[1.0], [2.0]], True)
+    """
     # Y = X^T (axes permuted) ;  dL/dX = (dL/dY) permuted back
     @staticmethod
     def forward(ctx, x, axes=None):
@@ -62,6 +76,13 @@ class Transpose(Function):
 
 
 class Linear(Function):
+    """The graph node of ``ops.linear``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.linear(gradstep.tensor([[1.0, 2.0]], requires_grad=True), gradstep.tensor([[3.0], [4.0]]), gradstep.tensor([0.5]))
+    >>> y.tolist(), y._ctx.fn is Linear
+    ([[11.5]], True)
+    """
     # Y = X W + b ;  dL/dX = G W^T,  dL/dW = X^T G,  dL/db = sum_rows G
     @staticmethod
     def forward(ctx, x, w, b=None):

@@ -33,6 +33,12 @@ def _per_loss_grad(grad, reduction, count):
 
 
 class SoftmaxCrossEntropy(Function):
+    """Fused loss node; call it through ``gradstep.nn.functional``, which checks the inputs.
+
+    >>> import gradstep
+    >>> round(SoftmaxCrossEntropy.apply(gradstep.tensor([[0.0, 0.0]], requires_grad=True), gradstep.tensor([1])).item(), 6)  # -log(1/2)
+    0.693147
+    """
     # l_i = -sum_k w_k t_ik log softmax(z_i)_k ;  dl_i/dz_i = (sum_k w_k t_ik) softmax(z_i) - w t_i,
     # i.e. (softmax - onehot) for labels without weights; dl_i/dt_ik = -w_k log softmax(z_i)_k
     name = "softmax_cross_entropy"
@@ -95,6 +101,12 @@ class SoftmaxCrossEntropy(Function):
 
 
 class NLL(Function):
+    """Fused loss node; call it through ``gradstep.nn.functional``, which checks the inputs.
+
+    >>> import gradstep
+    >>> round(NLL.apply(gradstep.tensor([[-0.5, -2.0]], requires_grad=True), gradstep.tensor([1])).item(), 6)  # -log p_1
+    2.0
+    """
     # l_i = -w_y log p_iy (inputs are log-probabilities) ;  dl_i/d(log p_ik) = -w_y [k = y_i]
     name = "nll"
 
@@ -124,6 +136,12 @@ class NLL(Function):
 
 
 class BCEWithLogits(Function):
+    """Fused loss node; call it through ``gradstep.nn.functional``, which checks the inputs.
+
+    >>> import gradstep
+    >>> round(BCEWithLogits.apply(gradstep.tensor([0.0], requires_grad=True), gradstep.tensor([1.0])).item(), 6)  # -log sigmoid(0)
+    0.693147
+    """
     # l = max(z, 0) - z t + log(1 + e^-|z|)  (= -t log s(z) - (1 - t) log(1 - s(z)), stable) ;
     # dl/dz = sigmoid(z) - t,  dl/dt = -z
     name = "bce_with_logits"
@@ -153,6 +171,12 @@ class BCEWithLogits(Function):
 
 
 class BCE(Function):
+    """Fused loss node; call it through ``gradstep.nn.functional``, which checks the inputs.
+
+    >>> import gradstep
+    >>> round(BCE.apply(gradstep.tensor([0.5], requires_grad=True), gradstep.tensor([1.0])).item(), 6)  # -log 0.5
+    0.693147
+    """
     # l = -(t log p + (1 - t) log(1 - p)), each log clamped at >= -100 as PyTorch ;
     # dl/dp = (p - t) / max(p (1 - p), 1e-12),  dl/dt = log(1 - p) - log p
     name = "bce"
@@ -185,6 +209,12 @@ class BCE(Function):
 
 
 class SquaredError(Function):
+    """Fused loss node; call it through ``gradstep.nn.functional``, which checks the inputs.
+
+    >>> import gradstep
+    >>> round(SquaredError.apply(gradstep.tensor([1.0, 3.0], requires_grad=True), gradstep.tensor([0.0, 1.0])).item(), 6)  # (1 + 4) / 2
+    2.5
+    """
     # l = c (x - y)^2 ;  dl/dx = 2 c (x - y),  dl/dy = -2 c (x - y)   (c = 1, or 1/2 for the course's half form)
     name = "squared_error"
 
@@ -206,6 +236,12 @@ class SquaredError(Function):
 
 
 class AbsoluteError(Function):
+    """Fused loss node; call it through ``gradstep.nn.functional``, which checks the inputs.
+
+    >>> import gradstep
+    >>> round(AbsoluteError.apply(gradstep.tensor([1.0, 3.0], requires_grad=True), gradstep.tensor([0.0, 1.0])).item(), 6)  # (1 + 2) / 2
+    1.5
+    """
     # l = |x - y| ;  dl/dx = sign(x - y),  dl/dy = -sign(x - y)   (0 where x = y)
     name = "absolute_error"
 
@@ -223,6 +259,12 @@ class AbsoluteError(Function):
 
 
 class MultiMarginHinge(Function):
+    """Fused loss node; call it through ``gradstep.nn.functional``, which checks the inputs.
+
+    >>> import gradstep
+    >>> round(MultiMarginHinge.apply(gradstep.tensor([[1.0, 0.5, 3.0]], requires_grad=True), gradstep.tensor([0])).item(), 6)  # max(0, 0.5 - 1 + 1) + max(0, 3 - 1 + 1)
+    3.5
+    """
     # l_i = sum_{j != y_i} max(0, s_ij - s_iy + margin) ;
     # dl_i/ds_ij = [s_ij - s_iy + margin > 0] for j != y_i,  dl_i/ds_iy = -(number of such j)
     name = "multi_margin_hinge"

@@ -44,6 +44,13 @@ def _spread(grad, shape):
 
 
 class Sum(Function):
+    """The graph node of ``ops.sum``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.sum(gradstep.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True), axis=0)
+    >>> y.tolist(), y._ctx.fn is Sum
+    ([4.0, 6.0], True)
+    """
     # y = sum_i x_i ;  dy/dx_i = 1
     @staticmethod
     def forward(ctx, x, axes=(), keepdims=False):
@@ -56,6 +63,13 @@ class Sum(Function):
 
 
 class Mean(Function):
+    """The graph node of ``ops.mean``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.mean(gradstep.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True), axis=1)
+    >>> y.tolist(), y._ctx.fn is Mean
+    ([1.5, 3.5], True)
+    """
     # y = (1/n) sum_i x_i ;  dy/dx_i = 1/n
     @staticmethod
     def forward(ctx, x, axes=(), keepdims=False):
@@ -73,6 +87,13 @@ class Mean(Function):
 
 
 class Max(Function):
+    """The graph node of ``ops.max``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.max(gradstep.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True), axis=1)
+    >>> y.tolist(), y._ctx.fn is Max
+    ([2.0, 4.0], True)
+    """
     # y = max_i x_i ;  dy/dx_i = [x_i = y] / (number of maxima)   (ties share the gradient)
     @staticmethod
     def forward(ctx, x, axes=(), keepdims=False):
@@ -87,6 +108,13 @@ class Max(Function):
 
 
 class Min(Function):
+    """The graph node of ``ops.min``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.min(gradstep.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True), axis=0)
+    >>> y.tolist(), y._ctx.fn is Min
+    ([1.0, 2.0], True)
+    """
     # y = min_i x_i ;  dy/dx_i = [x_i = y] / (number of minima)   (ties share the gradient)
     @staticmethod
     def forward(ctx, x, axes=(), keepdims=False):

@@ -8,6 +8,13 @@ from ._lift import as_tensor
 
 
 class Reshape(Function):
+    """The graph node of ``ops.reshape``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.reshape(gradstep.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True), 2, 2)
+    >>> y.tolist(), y._ctx.fn is Reshape
+    ([[1.0, 2.0], [3.0, 4.0]], True)
+    """
     # Y = X viewed with another shape ;  dL/dX = dL/dY reshaped back
     @staticmethod
     def forward(ctx, x, shape=()):
@@ -20,6 +27,13 @@ class Reshape(Function):
 
 
 class GetItem(Function):
+    """The graph node of ``ops.getitem``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.getitem(gradstep.tensor([1.0, 2.0, 3.0], requires_grad=True), slice(1, None))
+    >>> y.tolist(), y._ctx.fn is GetItem
+    ([2.0, 3.0], True)
+    """
     # Y = X[index] ;  dL/dX = zeros with dL/dY scattered (added) at index
     name = "getitem"
 
@@ -39,6 +53,13 @@ class GetItem(Function):
 
 
 class Concatenate(Function):
+    """The graph node of ``ops.concatenate``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.concatenate([gradstep.tensor([1.0, 2.0], requires_grad=True), gradstep.tensor([3.0])])
+    >>> y.tolist(), y._ctx.fn is Concatenate
+    ([1.0, 2.0, 3.0], True)
+    """
     # Y = [X1, X2, ...] along axis ;  dL/dXi = the slice of dL/dY that Xi filled
     @staticmethod
     def forward(ctx, *xs, axis=0):
@@ -52,6 +73,13 @@ class Concatenate(Function):
 
 
 class Stack(Function):
+    """The graph node of ``ops.stack``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.stack([gradstep.tensor([1.0, 2.0], requires_grad=True), gradstep.tensor([3.0, 4.0])])
+    >>> y.tolist(), y._ctx.fn is Stack
+    ([[1.0, 2.0], [3.0, 4.0]], True)
+    """
     # Y[i] = Xi along a new axis ;  dL/dXi = dL/dY[i]
     @staticmethod
     def forward(ctx, *xs, axis=0):
@@ -64,6 +92,13 @@ class Stack(Function):
 
 
 class BroadcastTo(Function):
+    """The graph node of ``ops.broadcast_to``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.broadcast_to(gradstep.tensor([1.0, 2.0], requires_grad=True), (2, 2))
+    >>> y.tolist(), y._ctx.fn is BroadcastTo
+    ([[1.0, 2.0], [1.0, 2.0]], True)
+    """
     # Y = X repeated to a larger shape ;  dL/dX = dL/dY summed over the repeats (by the engine)
     name = "broadcast_to"
 
@@ -77,6 +112,13 @@ class BroadcastTo(Function):
 
 
 class ExpandDims(Function):
+    """The graph node of ``ops.expand_dims``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.expand_dims(gradstep.tensor([1.0, 2.0], requires_grad=True), 0)
+    >>> y.tolist(), y._ctx.fn is ExpandDims
+    ([[1.0, 2.0]], True)
+    """
     # Y = X with a new axis of size 1 ;  dL/dX = dL/dY without it
     name = "expand_dims"
 
@@ -91,6 +133,13 @@ class ExpandDims(Function):
 
 
 class Squeeze(Function):
+    """The graph node of ``ops.squeeze``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.squeeze(gradstep.tensor([[1.0, 2.0]], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Squeeze
+    ([1.0, 2.0], True)
+    """
     # Y = X without axes of size 1 ;  dL/dX = dL/dY reshaped back
     @staticmethod
     def forward(ctx, x, axis=None):
