@@ -10,7 +10,7 @@
 
 from .creation import arange, full, ones, ones_like, rand, rand_like, randn, randn_like, tensor, zeros, zeros_like
 from .dtypes import get_default_dtype, set_default_dtype
-from .errors import DTypeError, GradcheckError, GradstepError, GraphFreedError, ShapeError
+from .errors import ArgumentError, DTypeError, GradcheckError, GradstepError, GraphFreedError, ShapeError
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import gradcheck
 from .random import manual_seed
@@ -25,6 +25,6 @@ __all__ = [
     "zeros_like", "ones_like", "randn_like", "rand_like",
     "no_grad", "enable_grad", "is_grad_enabled",
     "set_default_dtype", "get_default_dtype", "manual_seed", "gradcheck",
-    "GradstepError", "ShapeError", "DTypeError", "GraphFreedError", "GradcheckError",
+    "GradstepError", "ShapeError", "ArgumentError", "DTypeError", "GraphFreedError", "GradcheckError",
     "ops", "nn", "optim", "data", "train",
 ]  # fmt: skip

@@ -1,18 +1,13 @@
-"""The errors the nn package raises beyond ShapeError and DTypeError (all are GradstepError subclasses)."""
+"""The errors the nn package raises beyond ShapeError and DTypeError (all are GradstepError subclasses).
 
-from ..errors import GradstepError
+``ArgumentError`` (a bad argument value: ``reduction="avg"``, ``Dropout(p=1.5)``,
+an unknown ``init`` name, a class label outside ``[0, num_classes)``) is the
+core's ``gradstep.ArgumentError``, re-exported here.
+"""
 
+from ..errors import ArgumentError, GradstepError
 
-class ArgumentError(GradstepError, ValueError):
-    """An argument value a layer, loss or initialiser cannot use.
-
-    Examples: ``reduction="avg"``, ``Dropout(p=1.5)``, an unknown ``init`` name,
-    a class label outside ``[0, num_classes)``.
-
-    >>> from gradstep.nn.errors import ArgumentError
-    >>> issubclass(ArgumentError, ValueError)
-    True
-    """
+__all__ = ["ArgumentError", "StateDictError"]
 
 
 class StateDictError(GradstepError, ValueError):
