@@ -21,11 +21,11 @@ import numbers
 
 import numpy as np
 
-from ..errors import GradstepError, ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..tensor import Tensor
 
 
-class OptimizerError(GradstepError, ValueError):
+class OptimizerError(ArgumentError):
     """A bad argument to an optimizer, a schedule or a clipping function (also a ValueError).
 
     >>> import gradstep
