@@ -87,13 +87,25 @@ class Standardizer(_ColumnScaler):
         self.mean_[constant] = X[0][constant]
 
     def transform(self, X):
-        """Return ``(X - mean_) / scale_`` (a new array)."""
+        """Return ``(X - mean_) / scale_`` (a new array).
+
+        >>> import numpy as np
+        >>> s = Standardizer().fit(np.array([[0.0], [4.0]]))  # mean 2, population std 2
+        >>> s.transform(np.array([[0.0], [6.0]])).tolist()  # (0 - 2) / 2, (6 - 2) / 2
+        [[-1.0], [2.0]]
+        """
         X = self._check_fitted(X, "Standardizer.transform")
         dtype = _float_dtype(X)
         return (X - self.mean_.astype(dtype)) / self.scale_.astype(dtype)
 
     def inverse_transform(self, Z):
-        """Return ``Z * scale_ + mean_``, the data in its original units."""
+        """Return ``Z * scale_ + mean_``, the data in its original units.
+
+        >>> import numpy as np
+        >>> s = Standardizer().fit(np.array([[0.0], [4.0]]))  # mean 2, population std 2
+        >>> s.inverse_transform(np.array([[-1.0], [0.5]])).tolist()  # -1 * 2 + 2, 0.5 * 2 + 2
+        [[0.0], [3.0]]
+        """
         Z = self._check_fitted(Z, "Standardizer.inverse_transform")
         dtype = _float_dtype(Z)
         return Z * self.scale_.astype(dtype) + self.mean_.astype(dtype)
@@ -139,13 +151,25 @@ class MinMaxScaler(_ColumnScaler):
         self.min_ = lo - self.data_min_ * self.scale_
 
     def transform(self, X):
-        """Return ``X * scale_ + min_`` (a new array)."""
+        """Return ``X * scale_ + min_`` (a new array).
+
+        >>> import numpy as np
+        >>> m = MinMaxScaler((-1, 1)).fit(np.array([[2.0], [6.0]]))  # scale_ 2 / 4, min_ -1 - 2 * 0.5
+        >>> m.transform(np.array([[4.0], [8.0]])).tolist()  # outside the training range: no clipping
+        [[0.0], [2.0]]
+        """
         X = self._check_fitted(X, "MinMaxScaler.transform")
         dtype = _float_dtype(X)
         return X * self.scale_.astype(dtype) + self.min_.astype(dtype)
 
     def inverse_transform(self, Z):
-        """Return ``(Z - min_) / scale_``, the data in its original units."""
+        """Return ``(Z - min_) / scale_``, the data in its original units.
+
+        >>> import numpy as np
+        >>> m = MinMaxScaler().fit(np.array([[10.0], [30.0]]))  # scale_ 1 / 20, min_ -0.5
+        >>> m.inverse_transform(np.array([[0.0], [0.25], [1.0]])).tolist()
+        [[10.0], [15.0], [30.0]]
+        """
         Z = self._check_fitted(Z, "MinMaxScaler.inverse_transform")
         dtype = _float_dtype(Z)
         return (Z - self.min_.astype(dtype)) / self.scale_.astype(dtype)
@@ -236,7 +260,13 @@ class LabelEncoder:
         return items, False
 
     def fit(self, labels):
-        """Learn the distinct labels (``classes_``); returns self."""
+        """Learn the distinct labels (``classes_``); returns self.
+
+        >>> LabelEncoder().fit([3, 1, 3, 2]).classes_.tolist()
+        [1, 2, 3]
+        >>> LabelEncoder().fit([("a", 1), ("a", 0)]).classes_.tolist()  # tuples: sorted too
+        [('a', 0), ('a', 1)]
+        """
         labels, native = self._labels(labels, "LabelEncoder.fit")
         if len(labels) == 0:
             raise DataError("LabelEncoder.fit: labels are empty")
@@ -259,7 +289,16 @@ class LabelEncoder:
             raise NotFittedError(f"{where}: this LabelEncoder is not fitted yet; call fit(labels) first")
 
     def transform(self, labels):
-        """Integer codes (int64) of ``labels``; a label not seen by ``fit`` is an error."""
+        """Integer codes (int64) of ``labels``; a label not seen by ``fit`` is an error.
+
+        >>> enc = LabelEncoder().fit(["low", "high", "mid"])  # classes_: high, low, mid
+        >>> enc.transform(["mid", "low", "mid"]).tolist()
+        [2, 1, 2]
+        >>> enc.transform(["top"])
+        Traceback (most recent call last):
+            ...
+        gradstep.data.errors.DataError: LabelEncoder.transform: unknown label(s) 'top'; the encoder was fitted on ['high', 'low', 'mid']
+        """
         where = "LabelEncoder.transform"
         self._check_fitted(where)
         labels, native = self._labels(labels, where)
@@ -283,11 +322,22 @@ class LabelEncoder:
         raise DataError(f"{where}: unknown label(s) {shown}; the encoder was fitted on [{known}]")
 
     def fit_transform(self, labels):
-        """``fit(labels)`` then ``transform(labels)``."""
+        """``fit(labels)`` then ``transform(labels)``.
+
+        >>> enc = LabelEncoder()
+        >>> enc.fit_transform([10, 30, 10, 20]).tolist(), enc.classes_.tolist()
+        ([0, 2, 0, 1], [10, 20, 30])
+        """
         return self.fit(labels).transform(labels)
 
     def inverse_transform(self, codes):
-        """The labels ``classes_[codes]`` for integer codes in ``[0, k)``."""
+        """The labels ``classes_[codes]`` for integer codes in ``[0, k)``.
+
+        >>> import numpy as np
+        >>> enc = LabelEncoder().fit(["b", "a", "c"])
+        >>> enc.inverse_transform(np.array([[2, 0], [1, 1]])).tolist()  # any shape of codes
+        [['c', 'a'], ['b', 'b']]
+        """
         where = "LabelEncoder.inverse_transform"
         self._check_fitted(where)
         codes = as_array(codes, where, "codes")

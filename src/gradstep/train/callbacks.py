@@ -170,7 +170,16 @@ class EarlyStopping(Callback):
 
     @property
     def best(self):
-        """Best value of the monitored quantity so far (None before the first epoch)."""
+        """Best value of the monitored quantity so far (None before the first epoch).
+
+        >>> es = EarlyStopping(monitor="val_accuracy")  # mode "auto": higher accuracy is better
+        >>> es.best is None
+        True
+        >>> for epoch, acc in enumerate([0.7, 0.9, 0.8]):
+        ...     es.on_epoch_end(epoch, {"val_accuracy": acc})
+        >>> es.best
+        0.9
+        """
         return self._best.value
 
     def on_train_begin(self, logs=None):
@@ -239,7 +248,12 @@ class ModelCheckpoint(Callback):
         self.last_saved = None
 
     def filepath(self, epoch, logs):
-        """The file name for ``epoch`` (from 0) with the template fields filled in."""
+        """The file name for ``epoch`` (from 0) with the template fields filled in.
+
+        >>> cb = ModelCheckpoint("ckpt/epoch{epoch:02d}-{val_loss:.2f}.safetensors")
+        >>> cb.filepath(2, {"val_loss": 0.4567})  # epoch counted from 1 in the name
+        'ckpt/epoch03-0.46.safetensors'
+        """
         try:
             return self.path.format(epoch=epoch + 1, **logs)
         except (KeyError, IndexError, ValueError) as err:

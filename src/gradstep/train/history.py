@@ -28,7 +28,16 @@ class History:
         self.params = {}
 
     def append(self, epoch, logs):
-        """Record the logs of one epoch."""
+        """Record the logs of one epoch.
+
+        A quantity missing from an epoch's logs is recorded as None there.
+
+        >>> h = History()
+        >>> h.append(0, {"loss": 0.9})
+        >>> h.append(1, {"loss": 0.5, "val_loss": 0.6})
+        >>> h.epoch, h["loss"], h["val_loss"]
+        ([0, 1], [0.9, 0.5], [None, 0.6])
+        """
         self.epoch.append(int(epoch))
         n = len(self.epoch)
         for key, value in logs.items():
@@ -90,7 +99,12 @@ class History:
 
     @classmethod
     def from_dict(cls, data):
-        """Rebuild a History saved with ``to_dict``."""
+        """Rebuild a History saved with ``to_dict``.
+
+        >>> h = History.from_dict({"epoch": [0, 1], "history": {"loss": [0.8, 0.4]}})  # "params" optional
+        >>> len(h), h["loss"], h.best_epoch("loss"), h.params
+        (2, [0.8, 0.4], 1, {})
+        """
         history = cls()
         history.epoch = [int(e) for e in data["epoch"]]
         history.history = {k: list(v) for k, v in data["history"].items()}

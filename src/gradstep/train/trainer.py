@@ -175,6 +175,18 @@ class Trainer:
         Returns
         -------
         History
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from gradstep import nn, optim
+        >>> from gradstep.train import Trainer
+        >>> model = nn.Linear(1, 1, init="zeros")
+        >>> trainer = Trainer(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.25), progress=False)
+        >>> X = np.ones((4, 1), np.float32)
+        >>> history = trainer.fit((X, 2 * X), epochs=2, batch_size=None)  # one full-batch step per epoch
+        >>> history.epoch, history["loss"]  # w = b = 0: loss 4, step -0.25 * -4 on each -> w = b = 1: loss 0
+        ([0, 1], [4.0, 0.0])
         """
         where = "Trainer.fit"
         X, y = _pair(train, where, "train")
@@ -335,6 +347,20 @@ class Trainer:
 
         One safetensors file, written atomically (see ``save_checkpoint``).
         ``meta`` is extra JSON-serialisable metadata returned by ``load``.
+
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from gradstep import nn, optim
+        >>> from gradstep.train import Trainer
+        >>> model = nn.Linear(2, 1, seed=0)
+        >>> trainer = Trainer(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), progress=False)
+        >>> X = np.ones((4, 2), np.float32)
+        >>> _ = trainer.fit((X, X[:, :1]), epochs=1, batch_size=2, seed=0)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = os.path.join(tmp, "run.safetensors")
+        ...     trainer.save(path, note="after one epoch")
+        ...     os.path.exists(path)
+        True
         """
         rngs = _module_generators(self.model)
         trainer_state = {
@@ -351,6 +377,25 @@ class Trainer:
         Model, optimizer, the model's own generators and gradstep's default
         generator are restored now; the shuffling state, the history and the
         callbacks' counters when that ``fit`` starts. Returns the user metadata.
+
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from gradstep import nn, optim
+        >>> from gradstep.train import Trainer
+        >>> def make_trainer(seed):
+        ...     model = nn.Linear(2, 1, seed=seed)
+        ...     return Trainer(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), progress=False)
+        >>> trainer, fresh = make_trainer(0), make_trainer(1)
+        >>> X = np.ones((4, 2), np.float32)
+        >>> _ = trainer.fit((X, X[:, :1]), epochs=1, batch_size=2, seed=0)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = os.path.join(tmp, "run.safetensors")
+        ...     trainer.save(path, note="after one epoch")
+        ...     meta = fresh.load(path)
+        >>> meta["note"], fresh.epoch, fresh.history["loss"] == trainer.history["loss"]
+        ('after one epoch', 1, True)
+        >>> all(np.array_equal(a.data, b.data) for a, b in zip(fresh.model.parameters(), trainer.model.parameters()))
+        True
         """
         tensors, info = read_checkpoint(path)
         meta = dict(info["meta"])
