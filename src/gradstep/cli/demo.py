@@ -43,7 +43,16 @@ def _print_numbers(results):
 
 
 def run(args):
-    """List the demos, or run one and print the numbers behind its figure."""
+    """List the demos, or run one and print the numbers behind its figure.
+
+    >>> from gradstep.cli import build_parser
+    >>> run(build_parser().parse_args(["demo", "--list"]))  # doctest: +ELLIPSIS
+    demo ... what it shows
+    ...
+    gd-1d ... gradient descent on J(x) = x^2 - 6x + 5 ...
+    ...
+    0
+    """
     demos = _registry()
     if args.list:
         print(format_table(["demo", "what it shows"], [(name, demos[name][0]) for name in demos]))

@@ -25,7 +25,20 @@ def add_parser(subparsers):
 
 
 def run(args):
-    """Print the metrics table (the same metrics as the end of ``train``)."""
+    """Print the metrics table (the same metrics as the end of ``train``).
+
+    >>> import contextlib, io, os, tempfile
+    >>> from gradstep.cli import build_parser, main
+    >>> out = os.path.join(tempfile.mkdtemp(), "run")
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     main(["train", "--data", "iris", "--hidden", "4", "--epochs", "1", "--quiet", "--out", out])
+    >>> with contextlib.redirect_stdout(io.StringIO()) as printed:
+    ...     status = run(build_parser().parse_args(["evaluate", out]))
+    >>> status
+    0
+    >>> printed.getvalue().splitlines()[0] == f"metrics of {out} on the test split of iris (30 examples)"
+    True
+    """
     run_dir, config = read_run(args.run_dir)
     session, trainer = restore(run_dir, config, progress=False, append=False)
     if args.data is None:

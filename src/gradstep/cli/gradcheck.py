@@ -73,7 +73,17 @@ def sweep(eps=1e-6, seed=0):
 
 
 def run(args):
-    """Print the table; exit status 1 when an op fails or has no example, else 0."""
+    """Print the table; exit status 1 when an op fails or has no example, else 0.
+
+    >>> from gradstep.cli import build_parser
+    >>> run(build_parser().parse_args(["gradcheck"]))  # doctest: +ELLIPSIS
+    op ...  input shapes  max abs error  status
+    ...
+    add ... 3x4 4 ... ok
+    ...
+    ... ops ok
+    0
+    """
     rows = sweep(eps=args.eps, seed=args.seed)
     print(format_table(["op", "input shapes", "max abs error", "status"], rows))
     failed = [name for name, *_, status in rows if status != "ok"]

@@ -50,7 +50,21 @@ def read_features(path, target):
 
 
 def run(args):
-    """Write the predictions CSV and say how many rows it holds."""
+    """Write the predictions CSV and say how many rows it holds.
+
+    >>> import contextlib, io, os, tempfile
+    >>> from gradstep.cli import build_parser, main
+    >>> folder = tempfile.mkdtemp()
+    >>> out = os.path.join(folder, "run")
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     main(["train", "--data", "iris", "--hidden", "4", "--epochs", "1", "--quiet", "--out", out])
+    >>> predictions = os.path.join(folder, "p.csv")
+    >>> run(build_parser().parse_args(["predict", out, "--data", "iris", "--out", predictions]))  # doctest: +ELLIPSIS
+    wrote 150 predictions to .../p.csv
+    0
+    >>> open(predictions).readline().strip()
+    'prediction,p_0,p_1,p_2'
+    """
     run_dir, config = read_run(args.run_dir)
     session, trainer = restore(run_dir, config, progress=False, append=False)
     if args.data.lower().endswith(".csv"):

@@ -40,7 +40,20 @@ def restore(run_dir, config, progress=True, append=True):
 
 
 def run(args):
-    """Load the run, check N, train epochs ``done .. N - 1``, and rewrite the run folder's results."""
+    """Load the run, check N, train epochs ``done .. N - 1``, and rewrite the run folder's results.
+
+    >>> import contextlib, io, json, os, tempfile
+    >>> from gradstep.cli import build_parser, main
+    >>> out = os.path.join(tempfile.mkdtemp(), "run")
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     statuses = (main(["train", "--data", "iris", "--hidden", "4", "--epochs", "1", "--quiet", "--out", out]),
+    ...                 run(build_parser().parse_args(["resume", out, "--epochs", "2", "--quiet"])))
+    >>> statuses
+    (0, 0)
+    >>> config = json.load(open(os.path.join(out, "config.json")))
+    >>> config["epochs_trained"], config["resumed"]
+    (2, [{'from_epoch': 1, 'to_epochs': 2}])
+    """
     run_dir, config = read_run(args.run_dir)
     try:
         epochs = int(args.epochs)

@@ -57,7 +57,22 @@ def finish_run(session, trainer, run_dir, config, command):
 
 
 def run(args):
-    """Resolve the options, train, and write the run folder."""
+    """Resolve the options, train, and write the run folder.
+
+    >>> import contextlib, io, os, tempfile
+    >>> from gradstep.cli import build_parser
+    >>> out = os.path.join(tempfile.mkdtemp(), "run")
+    >>> args = build_parser().parse_args(["train", "--data", "iris", "--hidden", "4", "--epochs", "1",
+    ...                                   "--quiet", "--out", out])
+    >>> with contextlib.redirect_stdout(io.StringIO()) as printed:
+    ...     status = run(args)
+    >>> status
+    0
+    >>> "test metrics (30 examples, after 1 epochs, train)" in printed.getvalue()
+    True
+    >>> sorted(os.listdir(out))
+    ['config.json', 'confusion.png', 'curves.png', 'history.csv', 'metrics.json', 'model.safetensors']
+    """
     options = resolve_train_options(args)
     if options["schedule"] == "cosine":  # fix the horizon, so that resume continues the same schedule
         options["schedule"] = f"cosine:{float(options['epochs'])}"
