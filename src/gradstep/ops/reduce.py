@@ -97,10 +97,7 @@ class Max(Function):
     # y = max_i x_i ;  dy/dx_i = [x_i = y] / (number of maxima)   (ties share the gradient)
     @staticmethod
     def forward(ctx, x, axes=(), keepdims=False):
-        y = x.max(axis=axes, keepdims=True)
-        ctx.hit = x == y
-        ctx.axes, ctx.keepdims = axes, keepdims
-        return y if keepdims else np.squeeze(y, axis=axes)
+        return _extreme_forward(ctx, x, x.max(axis=axes, keepdims=True), axes, keepdims)
 
     @staticmethod
     def backward(ctx, grad):
@@ -118,14 +115,18 @@ class Min(Function):
     # y = min_i x_i ;  dy/dx_i = [x_i = y] / (number of minima)   (ties share the gradient)
     @staticmethod
     def forward(ctx, x, axes=(), keepdims=False):
-        y = x.min(axis=axes, keepdims=True)
-        ctx.hit = x == y
-        ctx.axes, ctx.keepdims = axes, keepdims
-        return y if keepdims else np.squeeze(y, axis=axes)
+        return _extreme_forward(ctx, x, x.min(axis=axes, keepdims=True), axes, keepdims)
 
     @staticmethod
     def backward(ctx, grad):
         return (_extreme_grad(ctx, grad),)
+
+
+def _extreme_forward(ctx, x, extreme, axes, keepdims):
+    """Save where x reaches its max or min (``extreme``, reduced axes kept) and return the result."""
+    ctx.hit = x == extreme
+    ctx.axes, ctx.keepdims = axes, keepdims
+    return extreme if keepdims else np.squeeze(extreme, axis=axes)
 
 
 def _extreme_grad(ctx, grad):
