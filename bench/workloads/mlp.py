@@ -70,6 +70,35 @@ def batches(n, batch, rng):
 
 
 # ----- hand-written NumPy (the reference: no autodiff) ---------------------------------------------
+def hand_update(params, grads, m, v, state, lr, adam):
+    """The references' in-place update of ``params`` (ndarrays) by ``grads`` (overwritten): SGD or Adam."""
+    import numpy as np
+
+    if not adam:
+        for p, g in zip(params, grads):  # p -= lr * g
+            g *= lr
+            p -= g
+        return
+    # m = b1 m + (1-b1) g ; v = b2 v + (1-b2) g^2 ; p -= lr * m_hat / (sqrt(v_hat) + eps)
+    beta1, beta2 = ADAM_BETAS
+    state["t"] += 1
+    t = state["t"]
+    step_size = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
+    eps = ADAM_EPS * math.sqrt(1 - beta2**t)
+    for p, g, mi, vi in zip(params, grads, m, v):
+        mi *= beta1
+        mi += (1 - beta1) * g
+        vi *= beta2
+        g *= g
+        g *= 1 - beta2
+        vi += g
+        np.sqrt(vi, out=g)
+        g += eps
+        np.divide(mi, g, out=g)
+        g *= step_size
+        p -= g
+
+
 def make_numpy(config):
     """The MLP written by hand in NumPy: forward, backward and in-place updates on preallocated state."""
     import numpy as np
@@ -81,7 +110,6 @@ def make_numpy(config):
     lr, batch, adam = np.float32(config["lr"]), config["batch"], config["optimizer"] == "adam"
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
-    beta1, beta2 = ADAM_BETAS
     state = {"t": 0, "loss": 0.0}
     rng = np.random.default_rng(1)
 
@@ -121,29 +149,7 @@ def make_numpy(config):
             grads = (xb.T * g1, g1[0], a1.T * g2, g2[0], a2.T * z, z[0])
         else:
             grads = (xb.T @ g1, g1.sum(0), a1.T @ g2, g2.sum(0), a2.T @ z, z.sum(0))
-        if adam:
-            # m = b1 m + (1-b1) g ; v = b2 v + (1-b2) g^2 ; p -= lr * m_hat / (sqrt(v_hat) + eps)
-            state["t"] += 1
-            t = state["t"]
-            step_size = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
-            eps = ADAM_EPS * math.sqrt(1 - beta2**t)
-            for p, g, mi, vi in zip(params, grads, m, v):
-                mi *= beta1
-                mi += (1 - beta1) * g
-                vi *= beta2
-                g *= g
-                g *= 1 - beta2
-                vi += g
-                np.sqrt(vi, out=g)
-                g += eps
-                np.divide(mi, g, out=g)
-                g *= step_size
-                p -= g
-        else:
-            # p -= lr * g
-            for p, g in zip(params, grads):
-                g *= lr
-                p -= g
+        hand_update(params, grads, m, v, state, lr, adam)
         return loss
 
     def run():
@@ -273,7 +279,6 @@ def make_gradstep_ops(config):
     lr, adam = np.float32(config["lr"]), config["optimizer"] == "adam"
     m = [np.zeros_like(t.data) for t in tensors]
     v = [np.zeros_like(t.data) for t in tensors]
-    beta1, beta2 = ADAM_BETAS
     state = {"t": 0, "loss": 0.0}
     rng = np.random.default_rng(1)
 
@@ -294,28 +299,7 @@ def make_gradstep_ops(config):
                 h = ops.relu(h)
         loss = -ops.log_softmax(h)[np.arange(len(yb)), yb].mean()
         loss.backward()
-        if adam:
-            state["t"] += 1
-            t = state["t"]
-            step_size = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
-            eps = ADAM_EPS * math.sqrt(1 - beta2**t)
-            for p, mi, vi in zip(tensors, m, v):
-                g = p.grad
-                mi *= beta1
-                mi += (1 - beta1) * g
-                vi *= beta2
-                g *= g
-                g *= 1 - beta2
-                vi += g
-                np.sqrt(vi, out=g)
-                g += eps
-                np.divide(mi, g, out=g)
-                g *= step_size
-                p.data -= g
-        else:
-            for p in tensors:
-                p.grad *= lr
-                p.data -= p.grad
+        hand_update([p.data for p in tensors], [p.grad for p in tensors], m, v, state, lr, adam)
         return loss.item()
 
     def run():
