@@ -6,9 +6,7 @@ the linear models hold two bare Parameters, W and b, and use this loop.)
 One epoch is the course's loop over minibatches::
 
     for X_b, y_b in DataLoader(X, y, batch_size, shuffle):   # 1 = online, k = minibatch, None = full batch
-        optimizer.zero_grad()
-        loss = objective(X_b, y_b)          # a gradstep Tensor
-        loss.backward()                     # dLoss/dparams by reverse-mode autodiff
+        loss = loss_and_gradients(X_b, y_b) # a float; sets W.grad = dLoss/dW and b.grad (the delta rule)
         optimizer.step()                    # e.g. w <- w - lr * dLoss/dw
 
 and training stops after ``epochs`` passes, or earlier when the monitored loss
@@ -39,26 +37,26 @@ def batch_size_of(batch_size, where):
     return check_positive_int(batch_size, "batch_size ('full', None or an integer >= 1)", where)
 
 
-def run_epoch(objective, optimizer, X, y, batch_size, rng, shuffle, where, epoch, summed=False):
+def run_epoch(loss_and_gradients, optimizer, X, y, batch_size, rng, shuffle, where, epoch, summed=False):
     """One pass over (X, y); returns the epoch loss.
 
     That is the sample-weighted mean of the minibatch losses, or their sum when
     the objective is a sum over the batch (``summed``, e.g. Adaline's SSE).
-    Raises TrainingDivergedError as soon as a loss is NaN or infinite.
+    ``loss_and_gradients(X_b, y_b)`` returns the minibatch loss as a float and
+    sets the ``.grad`` of the optimizer's parameters. Raises
+    TrainingDivergedError as soon as a loss is NaN or infinite (before the
+    update, so the parameters keep their last finite values).
     """
     total = 0.0
     shuffle = shuffle and batch_size is not None and batch_size < len(X)  # a full batch needs no new order
     loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=rng)
     for step, (X_b, y_b) in enumerate(loader):
-        optimizer.zero_grad()
-        loss = objective(X_b, y_b)
-        value = loss.item()
+        value = loss_and_gradients(X_b, y_b)
         if not math.isfinite(value):
             raise TrainingDivergedError(
                 f"{where}: the training loss became {value} at epoch {epoch + 1}, step {step + 1}; "
                 "try a smaller learning_rate (or standardise the features)"
             )
-        loss.backward()
         optimizer.step()
         total += value if summed else value * len(X_b)
     return total if summed else total / len(X)

@@ -1,8 +1,9 @@
 """Linear models: linear regression (closed form or gradient descent), logistic and softmax regression.
 
 The gradient-trained models share ``LinearGDModel``: parameters W (n_features,
-n_outputs) and b, z = X W + b, a loss on z, an optimizer from gradstep.optim and
-the epoch loop of ``_gradient``. Gradient steps are taken on standardised
+n_outputs) and b, z = X W + b, a loss on z whose gradient dL/dz is the delta
+rule of ``_score_losses`` (no graph is recorded: dL/dW = X^T dL/dz), an
+optimizer from gradstep.optim and the epoch loop of ``_gradient``. Gradient steps are taken on standardised
 features x' = (x - mean) / std (a diagonal preconditioner: every feature gets
 the same curvature, so one learning rate suits them all); the reported
 ``coef_``/``intercept_`` are mapped back to the original units, and the L2
@@ -14,10 +15,10 @@ import warnings
 
 import numpy as np
 
-from .. import nn, ops
+from .. import nn
 from ..optim import make_optimizer
 from ..random import as_generator
-from ..tensor import Tensor
+from . import _score_losses as score_losses
 from ._gradient import Stopper, batch_size_of, check_positive_int, run_epoch
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin, available_if
 
@@ -37,7 +38,7 @@ class IllConditionedWarning(RuntimeWarning):
 class LinearGDModel(BaseEstimator):
     """Shared machinery of the linear models trained by gradient descent (not used directly).
 
-    Subclasses define ``_data_loss(z, t)`` (z = X' W + b on the standardised X')
+    Subclasses define ``_score_loss(z, t)`` -> (loss, dL/dz) (z = X' W + b on the standardised X')
     and call ``_fit_gd(X, t, n_outputs, method, reset)`` with their targets t;
     an ``alpha`` parameter adds the L2 penalty alpha/2 ||w||^2.
 
@@ -71,19 +72,32 @@ class LinearGDModel(BaseEstimator):
         self._rng = as_generator(self.random_state)
         self.loss_curve_ = []
 
-    def _objective(self, alpha):
+    def _loss_and_gradients(self, alpha):
+        """A function (X_b, t_b) -> loss of the minibatch that also sets the ``.grad`` of W and b.
+
+        z = X_b W + b; the data loss and dL/dz come from ``_score_loss`` (the
+        delta rule, see ``_score_losses``), then dL/dW = X_b^T dL/dz and
+        dL/db = sum_rows dL/dz.
+        """
         inv_scale = (1.0 / self._x_scale)[:, None]
         W, b = self._W, self._b
 
-        def objective(X_b, t_b):
-            z = ops.linear(Tensor(X_b), W, b)
-            loss = self._data_loss(z, t_b)
+        def loss_and_gradients(X_b, t_b):
+            z = X_b @ W.data
+            if b is not None:
+                z += b.data
+            loss, delta = self._score_loss(z, t_b)
+            W.grad = X_b.T @ delta
+            if b is not None:
+                b.grad = delta.sum(axis=0)
             if alpha:
-                # alpha/2 ||w||^2 on the original-unit weights w = W' / std
-                loss = loss + 0.5 * alpha * ((W * inv_scale) ** 2).sum()
+                # alpha/2 ||w||^2 on the original-unit weights w = W' / std ; d/dW' = alpha W' / std^2
+                w = W.data * inv_scale
+                loss += 0.5 * alpha * float(np.vdot(w, w))
+                W.grad += alpha * w * inv_scale
             return loss
 
-        return objective
+        return loss_and_gradients
 
     def _train(self, X, t, epochs, stop_early, method):
         """Run up to ``epochs`` epochs on (X, t); update coef_, intercept_, loss_curve_, history_, n_iter_."""
@@ -97,11 +111,11 @@ class LinearGDModel(BaseEstimator):
             X_std /= self._x_scale
         else:
             X_std = X
-        objective = self._objective(alpha)
+        loss_and_gradients = self._loss_and_gradients(alpha)
         stopper = Stopper(self.tol, check_positive_int(self.patience, "patience", where)) if stop_early else None
         for _ in range(epochs):
             loss = run_epoch(
-                objective, self._optimizer, X_std, t, batch_size, self._rng, self.shuffle, where,
+                loss_and_gradients, self._optimizer, X_std, t, batch_size, self._rng, self.shuffle, where,
                 epoch=len(self.loss_curve_), summed=self._summed_loss,
             )  # fmt: skip
             self.loss_curve_.append(loss)
@@ -218,8 +232,8 @@ class LinearRegression(RegressorMixin, LinearGDModel):
         if self.solver not in _SOLVERS:
             raise ValueError(f"{where}: unknown solver {self.solver!r}; choose one of {list(_SOLVERS)}")
 
-    def _data_loss(self, z, t):
-        return nn.functional.mse_loss(z, Tensor(t), half=True)  # 1/(2n) sum (y_hat - y)^2
+    def _score_loss(self, z, t):
+        return score_losses.squared_error(z, t)  # 1/(2n) sum (y_hat - y)^2
 
     def fit(self, X, y):
         """Fit on X (n_samples, n_features) and y (n_samples,); returns self."""
@@ -422,9 +436,9 @@ class LogisticRegression(_LinearClassifier):
     def _n_outputs(self):
         return 1
 
-    def _data_loss(self, z, t):
+    def _score_loss(self, z, t):
         # -1/n sum [t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))], from the logits
-        return nn.functional.binary_cross_entropy_with_logits(z, Tensor(t))
+        return score_losses.logistic(z, t)
 
     def predict_proba(self, X):
         """Class probabilities [1 - p, p] with p = sigmoid(z) = p(y = classes_[1] | x), shape (n_samples, 2)."""
@@ -462,9 +476,9 @@ class SoftmaxRegression(_LinearClassifier):
     def _n_outputs(self):
         return len(self.classes_)
 
-    def _data_loss(self, z, t):
+    def _score_loss(self, z, t):
         # -1/n sum log softmax(z)_t
-        return nn.functional.cross_entropy(z, Tensor(t))
+        return score_losses.softmax_cross_entropy(z, t)
 
     def predict_proba(self, X):
         """softmax(z) per row, shape (n_samples, K), columns in the order of classes_."""

@@ -9,9 +9,8 @@ errors 1/2 sum (t - z)^2 with t = -1 or +1 (the Widrow-Hoff / LMS rule).
 
 import numpy as np
 
-from .. import nn
 from ..random import as_generator
-from ..tensor import Tensor
+from . import _score_losses as score_losses
 from ._gradient import check_positive_int
 from .base import BaseEstimator, ClassifierMixin
 from .linear import LinearGDModel
@@ -140,8 +139,8 @@ class Adaline(_ThresholdUnit, LinearGDModel):
 
     The labels become targets t = -1 (classes_[0]) and +1 (classes_[1]); the
     unit's output during training is the linear z = x . w + b itself, and every
-    minibatch takes a gradient step on SSE = 1/2 sum (t - z)^2 (computed with
-    gradstep's autodiff). With ``batch_size=1`` (the default) this is the
+    minibatch takes a gradient step on SSE = 1/2 sum (t - z)^2, whose gradient
+    is dSSE/dz = z - t, so dSSE/dw = X^T (z - t). With ``batch_size=1`` (the default) this is the
     Widrow-Hoff rule w <- w + eta (t - z) x; ``batch_size=None`` gives the
     full-batch rule w <- w + eta X^T (t - z). Predictions threshold z at 0.
 
@@ -190,8 +189,8 @@ class Adaline(_ThresholdUnit, LinearGDModel):
         self.random_state = random_state
         self.warm_start = warm_start
 
-    def _data_loss(self, z, t):
-        return nn.functional.sse_loss(z, Tensor(t), half=True)  # SSE = 1/2 sum (t - z)^2 ; dSSE/dz = z - t
+    def _score_loss(self, z, t):
+        return score_losses.squared_error(z, t, summed=True)  # SSE = 1/2 sum (t - z)^2 ; dSSE/dz = z - t
 
     @staticmethod
     def _targets(codes):
