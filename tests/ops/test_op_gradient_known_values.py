@@ -52,6 +52,16 @@ def test_linear_batch_of_one_outer_product():
     assert np.array_equal(b.grad, [1.0, -1.0])
 
 
+def test_linear_batch_of_one_gradient_is_exactly_the_outer_product_in_float32():
+    rng = np.random.default_rng(0)
+    x_val = rng.standard_normal((1, 784), dtype=np.float32)
+    g = rng.standard_normal((1, 256), dtype=np.float32)
+    w = gradstep.tensor(rng.standard_normal((784, 256), dtype=np.float32), requires_grad=True)
+    ops.linear(gradstep.tensor(x_val), w).backward(g)
+    assert w.grad.dtype == np.float32
+    assert np.array_equal(w.grad, np.outer(x_val[0], g[0]))  # one product per entry: no rounding of sums
+
+
 def test_max_ties_share_the_gradient():
     x = gradstep.tensor(np.array([1.0, 3.0, 3.0]), requires_grad=True)
     ops.max(x).backward()
