@@ -256,11 +256,12 @@ class Optimizer:
         >>> SGD([w], lr=0.1).zero_grad(); w.grad is None
         True
         """
-        for p in self._params():
-            if set_to_none:
-                p.grad = None
-            elif p.grad is not None:
-                p.grad.fill(0)
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none:
+                    p.grad = None
+                elif p.grad is not None:
+                    p.grad.fill(0)
 
     def step(self, closure=None):
         """Update every parameter that has a gradient, then increment ``global_step``.
@@ -281,19 +282,21 @@ class Optimizer:
 
             with enable_grad():
                 loss = closure()
-        self._apply({id(p): p.grad for p in self._params() if p.grad is not None})
+        self._apply()
         return loss
 
-    def _apply(self, grads):
-        """Update the parameters whose id is in ``grads`` (id -> gradient ndarray); count the step.
+    def _apply(self, grads=None):
+        """Update the parameters that have a gradient; count the step.
 
-        Everything is checked before any parameter changes.
+        ``grads`` maps id(parameter) -> gradient ndarray; without it, each
+        parameter's ``.grad`` is its gradient. Everything is checked before any
+        parameter changes.
         """
         work = []
         for g, group in enumerate(self.param_groups):
             lr = self._group_lr(group)
             for i, p in enumerate(group["params"]):
-                grad = grads.get(id(p))
+                grad = p.grad if grads is None else grads.get(id(p))
                 if grad is None:
                     continue
                 if grad.shape != p.data.shape:
@@ -311,10 +314,9 @@ class Optimizer:
 
     def _buffer(self, p, slot):
         """Scratch array ``slot`` for parameter ``p`` (allocated once, reused every step, not saved)."""
-        buffers = self._scratch.setdefault(p, {})
-        buffer = buffers.get(slot)
+        buffer = self._scratch.get((p, slot))
         if buffer is None or buffer.shape != p.data.shape or buffer.dtype != p.data.dtype:
-            buffer = buffers[slot] = np.empty_like(p.data)
+            buffer = self._scratch[p, slot] = np.empty_like(p.data)
         return buffer
 
     def _init_state(self, p, group):
