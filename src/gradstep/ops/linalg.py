@@ -164,13 +164,14 @@ def linear(x, weight, bias=None):
     (5, 2)
     """
     x, weight = as_tensor(x), as_tensor(weight)
-    if weight.ndim != 2:
-        raise ShapeError(f"linear: weight must be 2-D (in_features, out_features), got shape {weight.shape}")
-    if x.ndim == 0 or x.shape[-1] != weight.shape[0]:
-        raise ShapeError(f"linear: cannot multiply {x.shape} by {weight.shape}: {x.shape[-1] if x.ndim else None} != {weight.shape[0]}")
+    x_shape, w_shape = x.data.shape, weight.data.shape
+    if len(w_shape) != 2:
+        raise ShapeError(f"linear: weight must be 2-D (in_features, out_features), got shape {w_shape}")
+    if not x_shape or x_shape[-1] != w_shape[0]:
+        raise ShapeError(f"linear: cannot multiply {x_shape} by {w_shape}: {x_shape[-1] if x_shape else None} != {w_shape[0]}")
     if bias is None:
         return Linear.apply(x, weight)
     bias = as_tensor(bias)
-    if bias.shape != (weight.shape[1],):
-        raise ShapeError(f"linear: bias must have shape ({weight.shape[1]},) to match weight {weight.shape}, got {bias.shape}")
+    if bias.data.shape != w_shape[1:]:
+        raise ShapeError(f"linear: bias must have shape ({w_shape[1]},) to match weight {w_shape}, got {bias.data.shape}")
     return Linear.apply(x, weight, bias)
