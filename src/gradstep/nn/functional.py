@@ -228,7 +228,7 @@ def _float_like(target, like, op):
 
 def _floating_input(x, op):
     x = as_tensor(x)
-    if x.dtype.kind != "f":
+    if x.data.dtype.kind != "f":
         raise DTypeError(f"{op}: input must be floating (predictions, logits or probabilities), got dtype {x.dtype}")
     return x
 
@@ -280,7 +280,7 @@ def _element_weight(op, weight, shape, dtype):
 
 
 def _matrix(op, x, what="input"):
-    if x.ndim != 2:
+    if x.data.ndim != 2:
         raise ShapeError(f"{op}: {what} must be 2-D (batch, classes), got shape {x.shape}")
 
 
@@ -305,15 +305,17 @@ def cross_entropy(input, target, weight=None, reduction="mean"):
     _check_reduction(op, reduction)
     z = _floating_input(input, op)
     _matrix(op, z)
-    n, k = z.shape
+    n, k = z.data.shape
     target = as_tensor(target)
-    if target.ndim == 2:
+    if target.data.ndim == 2:
         if target.shape != z.shape:
             raise ShapeError(f"{op}: input of shape {z.shape} and one-hot/probability target of shape {target.shape} must match")
         target = _float_like(target, z, op)
     else:
-        target = Tensor(_class_labels(op, target, n, k))
-    return SoftmaxCrossEntropy.apply(z, target, weight=_class_weight(op, weight, k, z.dtype), reduction=reduction)
+        labels = _class_labels(op, target, n, k)
+        if labels is not target.data:  # converted to int64
+            target = Tensor(labels)
+    return SoftmaxCrossEntropy.apply(z, target, weight=_class_weight(op, weight, k, z.data.dtype), reduction=reduction)
 
 
 def nll_loss(input, target, weight=None, reduction="mean"):
