@@ -61,7 +61,8 @@ class Tensor:
     __array_ufunc__ = None  # make ``ndarray + Tensor`` call Tensor.__radd__
 
     def __init__(self, data, requires_grad=False, dtype=None):
-        self.data = _as_array(data, dtype)
+        # an ndarray without a dtype request is wrapped as it is (what _as_array would return)
+        self.data = data if dtype is None and type(data) is np.ndarray else _as_array(data, dtype)
         self.grad = None
         self._ctx = None
         self.requires_grad = False
