@@ -135,15 +135,17 @@ class DataLoader:
             # data order: slices are views, and the full batch is X itself (never permuted:
             # a full-batch gradient does not depend on the order, and a copy of X costs memory)
             order = None
+        X, y = self.X, self.y
+        whole = order is None and size == n  # the one full batch in data order is X (and y) itself
         for start in range(0, len(self) * size, size):
             index = slice(start, start + size) if order is None else order[start : start + size]
-            X_batch = self.X if order is None and size == n else self.X[index]
+            X_batch = X if whole else X[index]
             if self.transform is not None and self.augment:
                 X_batch = self.transform(X_batch, self.rng)
-            if self.y is None:
+            if y is None:
                 yield X_batch
             else:
-                yield X_batch, (self.y if order is None and size == n else self.y[index])
+                yield X_batch, (y if whole else y[index])
 
     def __repr__(self):
         return (
