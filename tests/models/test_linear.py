@@ -8,6 +8,7 @@ import pytest
 from gradstep.data import Standardizer, load_breast_cancer, load_diabetes, load_digits, train_test_split, train_val_test_split
 from gradstep.models import IllConditionedWarning, LinearRegression, LogisticRegression, SoftmaxRegression
 from gradstep.models.linear import sigmoid, softmax
+from gradstep.models.base import DataError
 from gradstep.train.errors import TrainingDivergedError
 
 
@@ -79,6 +80,25 @@ def test_ill_conditioned_normal_equations_fall_back_to_lstsq():
     # lstsq returns the minimum-norm solution: the weight 3 shared equally
     np.testing.assert_allclose(reg.coef_, [1.5, 1.5], atol=1e-10)
     assert reg.intercept_ == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("bad, word", [(np.nan, "NaN"), (np.inf, "infinity"), (-np.inf, "infinity")])
+def test_normal_equations_find_nan_and_inf_through_x_transpose_x(fit_intercept, bad, word):
+    # solver="normal" skips the up-front pass over X: a non-finite X^T X sends it to the search that names the entry
+    X = np.arange(12.0).reshape(6, 2)
+    X[4, 0] = bad
+    with pytest.raises(DataError, match=rf"LinearRegression.fit: input X contains {word} \(first at index \(4, 0\)\)"):
+        LinearRegression(solver="normal", fit_intercept=fit_intercept).fit(X, np.arange(6.0))
+
+
+def test_normal_equations_with_overflowing_x_transpose_x_fall_back_to_lstsq():
+    # every x is finite, but x^2 overflows: not a data error; the normal equations give way to lstsq
+    X = np.array([[1e200, 1.0], [2e200, 0.0], [3e200, 1.0]])
+    y = np.array([1.0, 2.0, 3.0])
+    with pytest.warns(IllConditionedWarning, match=r"cond = inf"):
+        reg = LinearRegression(solver="normal", fit_intercept=False).fit(X, y)
+    np.testing.assert_allclose(reg.coef_, np.linalg.lstsq(X, y, rcond=None)[0])
 
 
 def test_no_intercept():

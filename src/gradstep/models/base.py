@@ -176,11 +176,13 @@ class BaseEstimator:
             raise _not_fitted(self, method)
 
     # ----- input validation ---------------------------------------------------------
-    def _validate_X(self, X, method, reset, dtype=np.float64):
+    def _validate_X(self, X, method, reset, dtype=np.float64, check_finite=True):
         """X as a C-contiguous 2-D float array; checks shape, NaN/inf and (unless ``reset``) n_features.
 
         ``reset=True`` (fit) records ``n_features_in_`` (and ``feature_names_in_``
-        for DataFrame-like input); otherwise X must match them.
+        for DataFrame-like input); otherwise X must match them. ``check_finite=False``
+        leaves the NaN/inf check to the caller (``_check_finite(X, ...)``), which
+        may have a cheaper test first.
         """
         name = f"{type(self).__name__}.{method}"
         if X is None:
@@ -200,7 +202,8 @@ class BaseEstimator:
             raise DataError(f"{name}: found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required.")
         if X.shape[1] < 1:
             raise DataError(f"{name}: found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
-        _check_finite(X, name, "X")
+        if check_finite:
+            _check_finite(X, name, "X")
         names = None
         if columns is not None and all(isinstance(c, str) for c in columns):
             names = np.asarray(list(columns), dtype=object)
@@ -294,6 +297,13 @@ def _to_numeric(a, name, what, dtype):
 
 
 def _check_finite(a, name, what):
+    """Raise DataError naming the first NaN or infinity in ``a`` (``what`` is "X" or "y"), if there is one.
+
+    >>> _check_finite(np.array([1.0, np.inf]), "Model.fit", "y")
+    Traceback (most recent call last):
+    ...
+    gradstep.models.base.DataError: Model.fit: input y contains infinity (first at index (1,)); NaN and inf values are not supported, remove or impute them first
+    """
     # one cheap pass: a sum is finite exactly when no entry is NaN or inf (barring overflow,
     # which the search below then clears); only a non-finite sum pays for locating the entry
     if a.dtype.kind in "biu" or np.isfinite(np.add.reduce(a, axis=None)):

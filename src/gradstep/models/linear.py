@@ -20,7 +20,7 @@ from ..optim import make_optimizer
 from ..random import as_generator
 from . import _score_losses as score_losses
 from ._gradient import Stopper, batch_size_of, check_positive_int, run_epoch
-from .base import BaseEstimator, ClassifierMixin, RegressorMixin, available_if
+from .base import BaseEstimator, ClassifierMixin, RegressorMixin, _check_finite, available_if
 
 _SOLVERS = ("normal", "lstsq", "gd", "sgd")
 #: normal equations lose more than half of the float64 digits beyond this cond(X^T X)
@@ -240,7 +240,8 @@ class LinearRegression(RegressorMixin, LinearGDModel):
         where = f"{type(self).__name__}.fit"
         self._check_solver(where)
         warm = self.solver in ("gd", "sgd") and self._warm()
-        X = self._validate_X(X, "fit", reset=not warm)
+        # the normal equations check X for NaN/inf on X^T X, which they compute anyway (see _fit_closed_form)
+        X = self._validate_X(X, "fit", reset=not warm, check_finite=self.solver != "normal")
         y = self._validate_regression_y(y, X.shape[0], "fit")
         if self.solver in ("normal", "lstsq"):
             self._fit_closed_form(X, y)
@@ -273,14 +274,19 @@ class LinearRegression(RegressorMixin, LinearGDModel):
         # centring removes the intercept: w solves min ||(X - mean X) w - (y - mean y)||^2, b = mean y - mean X . w
         if self.fit_intercept:
             x_mean, y_mean = X.mean(axis=0), y.mean()
-            Xc, yc = X - x_mean, y - y_mean
+            with np.errstate(invalid="ignore"):  # inf - inf in an unchecked X: reported below as X's inf
+                Xc, yc = X - x_mean, y - y_mean
         else:
             x_mean, y_mean = np.zeros(X.shape[1]), 0.0
             Xc, yc = X, y
         solver = self.solver
         if solver == "normal":
-            A = Xc.T @ Xc  # the normal equations (X^T X) w = X^T y
-            cond = np.linalg.cond(A) if np.isfinite(A).all() else np.inf
+            with np.errstate(invalid="ignore", over="ignore"):  # a NaN, inf or overflow is reported below
+                A = Xc.T @ Xc  # the normal equations (X^T X) w = X^T y
+            finite = np.isfinite(A).all()
+            if not finite:  # diag(A) = column sums of x^2: a NaN or inf in X always shows here
+                _check_finite(X, "LinearRegression.fit", "X")  # names it; a finite X means x^2 overflowed
+            cond = np.linalg.cond(A) if finite else np.inf
             if not cond < _ILL_CONDITIONED:
                 warnings.warn(
                     IllConditionedWarning(
