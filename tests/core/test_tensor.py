@@ -49,6 +49,17 @@ def test_tensor_copies_but_Tensor_wraps():
     assert copied.data[0] == 0 and wrapped.data[0] == 5
 
 
+def test_Tensor_of_an_ndarray_is_what_the_general_conversion_gives():
+    from gradstep.tensor import _as_array
+
+    # Tensor(ndarray) skips _as_array; a subclass or a dtype request still goes through it
+    for array in (np.zeros(3, np.float32), np.arange(3), np.zeros((2, 2), np.float16), np.ma.zeros(2)):
+        wrapped = gradstep.Tensor(array)
+        assert wrapped.data is _as_array(array)
+        assert type(wrapped.data) is type(array)
+    assert gradstep.Tensor(np.arange(3), dtype=np.float32).dtype == np.float32
+
+
 def test_creation_functions():
     assert gradstep.zeros(2, 3).shape == (2, 3) and gradstep.zeros((2, 3)).shape == (2, 3)
     assert gradstep.ones(4).tolist() == [1.0] * 4

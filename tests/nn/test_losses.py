@@ -44,6 +44,17 @@ def test_cross_entropy_value_and_gradient_is_softmax_minus_onehot_over_n():
     np.testing.assert_allclose(z.grad, (softmax(Z) - onehot) / len(Y), rtol=1e-12, atol=1e-15)
 
 
+def test_cross_entropy_labels_of_any_integer_dtype_give_the_same_loss_and_gradient():
+    # int64 labels are used as they are, other integer dtypes are converted first
+    results = []
+    for dtype in (np.int64, np.int32, np.uint8):
+        z = logits()
+        loss = F.cross_entropy(z, gradstep.tensor(Y.astype(dtype)))
+        loss.backward()
+        results.append((loss.data.tobytes(), z.grad.tobytes()))
+    assert results[0] == results[1] == results[2]
+
+
 def test_cross_entropy_reductions():
     y = gradstep.tensor(Y)
     losses = per_sample_ce(Z, Y)
