@@ -225,6 +225,50 @@ def test_sequential_indexing_slicing_len_append_iteration():
     assert len(nn.Sequential(layers)) == 3  # a list works too
 
 
+def _layer_by_layer(model, x):
+    for layer in model:
+        x = layer(x)
+    return x
+
+
+@pytest.mark.parametrize("batch", [1, 7])
+def test_sequential_fuses_linear_relu_with_identical_values_and_gradients(batch):
+    # float32, as trained: the fused node must give the bits of Linear then ReLU, forward and backward
+    model = nn.Sequential(nn.Linear(6, 5, seed=0), nn.ReLU(), nn.Linear(5, 4, seed=1), nn.ReLU(), nn.Linear(4, 3, seed=2))
+    x = np.random.default_rng(3).standard_normal((batch, 6)).astype(np.float32)
+    x[0, :] = 0.0  # a zero row: the first layer's units sit at relu's kink unless the bias moves them
+    model[0].bias.data[:2] = 0.0  # two units exactly at the kink, where relu' = 0
+    results = []
+    for forward in (model, lambda t: _layer_by_layer(model, t)):
+        model.zero_grad()
+        inp = gradstep.Tensor(x.copy(), requires_grad=True)
+        out = forward(inp)
+        (out * out).sum().backward()
+        results.append([out.data, inp.grad] + [p.grad for p in model.parameters()])
+    assert [r.dtype for r in results[0]] == [np.float32] * len(results[0])
+    for fused, plain in zip(*results):
+        assert np.array_equal(fused, plain)
+
+
+def test_sequential_fused_graph_has_one_node_per_linear_relu_pair():
+    model = nn.Sequential(nn.Linear(3, 3), nn.ReLU(), nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 2), nn.ReLU())
+    out = model(gradstep.ones(2, 3, requires_grad=True))
+    names = [ctx.fn.name for ctx in gradstep.engine.topological_order(out._ctx)]
+    assert names == ["linear_relu", "tanh", "linear", "linear_relu"]
+
+
+def test_sequential_does_not_fuse_subclasses_or_replaced_forwards():
+    class Shifted(nn.ReLU):
+        def forward(self, x):
+            return super().forward(x) + 1.0
+
+    model = nn.Sequential(nn.Linear(2, 2, init="ones"), Shifted())
+    assert model(gradstep.tensor([[1.0, -3.0]])).tolist() == [[1.0, 1.0]]  # relu(-2) + 1 twice
+    plain = nn.Sequential(nn.Linear(2, 2, init="ones"), nn.ReLU())
+    plain[1].forward = lambda x: x * 2.0  # an instance forward (as summary() installs) is honoured
+    assert plain(gradstep.tensor([[1.0, -3.0]])).tolist() == [[-4.0, -4.0]]
+
+
 def test_sequential_and_modulelist_reject_non_modules():
     with pytest.raises(ArgumentError, match="Sequential: layers must be Modules, got function at position 1"):
         nn.Sequential(nn.ReLU(), lambda x: x)

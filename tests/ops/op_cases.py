@@ -101,6 +101,27 @@ def linear_case(data, rng):
     return ops.linear, inputs
 
 
+def _offsets_away_from_zero(z, gap=0.1):
+    """Per-column offsets c with every |z[:, j] + c_j| >= gap: the middle of the widest gap between -z's."""
+    offsets = []
+    for column in z.T:
+        kinks = np.sort(-column)
+        points = np.concatenate([[kinks[0] - 1.0], kinks, [kinks[-1] + 1.0]])
+        widest = np.argmax(np.diff(points))  # always >= 1 wide at the ends, so >= 2 * gap
+        offsets.append((points[widest] + points[widest + 1]) / 2)
+    return np.array(offsets)
+
+
+def linear_relu_case(data, rng):
+    # x W + b kept 0.1 away from the kink at 0; without a bias, x gets a column of ones and W the offsets
+    n, k, m = (data.draw(st.integers(1, 4)) for _ in range(3))
+    x, w = normal(rng, (n, k)), normal(rng, (k, m))
+    offsets = _offsets_away_from_zero(x @ w)
+    if data.draw(st.booleans(), label="bias"):
+        return ops.linear_relu, [x, w, offsets]
+    return ops.linear_relu, [np.c_[x, np.ones(n)], np.r_[w, offsets[None, :]]]
+
+
 def transpose_case(data, rng):
     s = shape(data, min_dims=1)
     axes = data.draw(st.permutations(range(len(s))), label="axes")
@@ -217,6 +238,7 @@ CASES = {
     "matmul": matmul_case,
     "transpose": transpose_case,
     "linear": linear_case,
+    "linear_relu": linear_relu_case,
     "reshape": reshape_case,
     "getitem": getitem_case,
     "concatenate": concatenate_case,

@@ -9,7 +9,7 @@ tensor([0., 2.])
 from ..function import registry
 from .activation import elu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from .elementwise import abs, add, astype, clip, div, exp, log, maximum, minimum, mul, neg, pow, sqrt, sub, where
-from .linalg import linear, matmul, transpose
+from .linalg import linear, linear_relu, matmul, transpose
 from . import loss  # noqa: F401  the fused losses; called through gradstep.nn.functional
 from .reduce import max, mean, min, sum
 from .shape import broadcast_to, concatenate, expand_dims, flatten, getitem, reshape, squeeze, stack
@@ -19,7 +19,7 @@ __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs",
     "maximum", "minimum", "clip", "where", "astype",
     "sum", "mean", "max", "min",
-    "matmul", "transpose", "linear",
+    "matmul", "transpose", "linear", "linear_relu",
     "reshape", "flatten", "getitem", "concatenate", "stack", "broadcast_to", "expand_dims", "squeeze",
     "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "log_softmax",
 ]  # fmt: skip

@@ -1,4 +1,4 @@
-"""Linear algebra: matmul (1-D, 2-D, batched), transpose, and the fused linear layer x @ W + b."""
+"""Linear algebra: matmul (1-D, 2-D, batched), transpose, the fused linear layer x @ W + b and relu(x @ W + b)."""
 
 import numpy as np
 
@@ -94,21 +94,49 @@ class Linear(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        x, w = ctx.x, ctx.w
-        need = ctx.needs_input_grad
-        gx = grad @ w.T if need[0] else None
-        if x.ndim != 2:  # leading batch axes: fold them into the rows
-            x, grad = x.reshape(-1, x.shape[-1]), grad.reshape(-1, grad.shape[-1])
-        gw = None
-        if need[1]:
-            if x.shape[0] == 1:
-                # batch of one: the outer product x^T g. np.matmul of (in, 1) by (1, out) is 8x slower and a
-                # broadcast multiply 2x slower than einsum's outer-product loop (same products, no sums)
-                gw = np.einsum("ki,kj->ij", x, grad)
-            else:
-                gw = x.T @ grad
-        gb = grad.sum(axis=0) if len(need) > 2 and need[2] else None
-        return gx, gw, gb
+        return _affine_grads(ctx.x, ctx.w, grad, ctx.needs_input_grad)
+
+
+class LinearReLU(Function):
+    """The graph node of ``ops.linear_relu`` (what ``nn.Sequential`` runs for a Linear followed by a ReLU).
+
+    >>> import gradstep
+    >>> y = gradstep.ops.linear_relu(gradstep.tensor([[1.0, -2.0]], requires_grad=True), gradstep.tensor([[3.0], [4.0]]))
+    >>> y.tolist(), y._ctx.fn is LinearReLU
+    ([[0.0]], True)
+    """
+    # A = max(0, X W + b) ;  G_z = G [A > 0],  then dL/dX = G_z W^T,  dL/dW = X^T G_z,  dL/db = sum_rows G_z
+    name = "linear_relu"
+
+    @staticmethod
+    def forward(ctx, x, w, b=None):
+        y = x @ w
+        if b is not None:
+            y += b
+        np.maximum(y, 0, out=y)  # in the product's buffer: no second activation-sized array
+        ctx.x, ctx.w, ctx.a = x, w, y
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _affine_grads(ctx.x, ctx.w, grad * (ctx.a > 0), ctx.needs_input_grad)
+
+
+def _affine_grads(x, w, grad, need):
+    """(dL/dX, dL/dW, dL/db) of Y = X W + b from G = dL/dY; None where ``need`` says no."""
+    gx = grad @ w.T if need[0] else None
+    if x.ndim != 2:  # leading batch axes: fold them into the rows
+        x, grad = x.reshape(-1, x.shape[-1]), grad.reshape(-1, grad.shape[-1])
+    gw = None
+    if need[1]:
+        if x.shape[0] == 1:
+            # batch of one: the outer product x^T g. np.matmul of (in, 1) by (1, out) is 8x slower and a
+            # broadcast multiply 2x slower than einsum's outer-product loop (same products, no sums)
+            gw = np.einsum("ki,kj->ij", x, grad)
+        else:
+            gw = x.T @ grad
+    gb = grad.sum(axis=0) if len(need) > 2 and need[2] else None
+    return gx, gw, gb
 
 
 def _check_matmul(op, a, b):
@@ -155,6 +183,22 @@ def transpose(x, *axes):
     return Transpose.apply(x, axes=tuple(a % x.ndim for a in axes) if axes else None)
 
 
+def _affine_apply(fn, op, x, weight, bias):
+    """Check the shapes of x @ W + b for ``op`` and record ``fn``'s node."""
+    x, weight = as_tensor(x), as_tensor(weight)
+    x_shape, w_shape = x.data.shape, weight.data.shape
+    if len(w_shape) != 2:
+        raise ShapeError(f"{op}: weight must be 2-D (in_features, out_features), got shape {w_shape}")
+    if not x_shape or x_shape[-1] != w_shape[0]:
+        raise ShapeError(f"{op}: cannot multiply {x_shape} by {w_shape}: {x_shape[-1] if x_shape else None} != {w_shape[0]}")
+    if bias is None:
+        return fn.apply(x, weight)
+    bias = as_tensor(bias)
+    if bias.data.shape != w_shape[1:]:
+        raise ShapeError(f"{op}: bias must have shape ({w_shape[1]},) to match weight {w_shape}, got {bias.data.shape}")
+    return fn.apply(x, weight, bias)
+
+
 def linear(x, weight, bias=None):
     """The fused affine map x @ W + b with W of shape (in_features, out_features).
 
@@ -163,15 +207,18 @@ def linear(x, weight, bias=None):
     >>> gradstep.ops.linear(x, W, b).shape
     (5, 2)
     """
-    x, weight = as_tensor(x), as_tensor(weight)
-    x_shape, w_shape = x.data.shape, weight.data.shape
-    if len(w_shape) != 2:
-        raise ShapeError(f"linear: weight must be 2-D (in_features, out_features), got shape {w_shape}")
-    if not x_shape or x_shape[-1] != w_shape[0]:
-        raise ShapeError(f"linear: cannot multiply {x_shape} by {w_shape}: {x_shape[-1] if x_shape else None} != {w_shape[0]}")
-    if bias is None:
-        return Linear.apply(x, weight)
-    bias = as_tensor(bias)
-    if bias.data.shape != w_shape[1:]:
-        raise ShapeError(f"linear: bias must have shape ({w_shape[1]},) to match weight {w_shape}, got {bias.data.shape}")
-    return Linear.apply(x, weight, bias)
+    return _affine_apply(Linear, "linear", x, weight, bias)
+
+
+def linear_relu(x, weight, bias=None):
+    """relu(x @ W + b) as one graph node, the activation computed in the product's buffer.
+
+    Equal, to the last bit, to ``relu(linear(x, W, b))`` in value and gradients;
+    it saves one activation-sized array and one node per layer.
+
+    >>> import gradstep
+    >>> x = gradstep.tensor([[1.0, -1.0]]); W = gradstep.tensor([[1.0, 2.0], [1.0, -2.0]])
+    >>> gradstep.ops.linear_relu(x, W, gradstep.tensor([0.5, -1.0]))   # relu([0.5, 3.0])
+    tensor([[0.5, 3. ]])
+    """
+    return _affine_apply(LinearReLU, "linear_relu", x, weight, bias)
