@@ -107,6 +107,7 @@ def backward(root, grad=None, retain_graph=False):
         return
 
     pending = {root._ctx: grad}  # node -> dL/d(its output), summed over the node's consumers
+    private = set()  # nodes whose pending gradient no other code holds: their backward may overwrite it
     for ctx in topological_order(root._ctx):
         g = pending.pop(ctx, None)
         if g is None:
@@ -120,7 +121,10 @@ def backward(root, grad=None, retain_graph=False):
             owner = ctx.retained()
             if owner is not None:
                 _accumulate_leaf(owner, g, g)
+        if ctx in private:
+            ctx.owns_grad = True
         input_grads = ctx.fn.backward(ctx, g)
+        fresh = ctx.fn.fresh_grads
         for inp, ig, needed in zip(ctx.inputs, input_grads, ctx.needs_input_grad):
             if ig is None or not needed:
                 continue
@@ -129,9 +133,15 @@ def backward(root, grad=None, retain_graph=False):
             child = inp._ctx
             if child is None:
                 _accumulate_leaf(inp, ig, g)
+                continue
+            earlier = pending.get(child)
+            if earlier is None:
+                pending[child] = ig
+                if fresh and ig is not g:
+                    private.add(child)
             else:
-                earlier = pending.get(child)
-                pending[child] = ig if earlier is None else earlier + ig
+                pending[child] = earlier + ig  # a new array: private to the child
+                private.add(child)
         if not retain_graph:
             ctx.free()
 

@@ -17,6 +17,11 @@ An op is written on NumPy arrays as two static methods side by side::
 differentiable). A gradient may keep broadcast dimensions: the engine sums it
 back to the input's shape. A gradient must never be updated in place later,
 and an op must not return the same freshly made array for two inputs.
+
+``backward`` may overwrite its incoming gradient only when ``ctx.owns_grad`` is
+set: the engine sets it when no other code holds that array (a sum it made, or
+a new array from an op whose class sets ``fresh_grads = True``, a promise that
+its backward returns arrays nothing else refers to).
 """
 
 import numpy as np
@@ -79,6 +84,8 @@ class Function:
 
     #: name in the registry; defaults to the lower-cased class name
     name = None
+    #: True when backward returns only new arrays that nothing else refers to (see the module docstring)
+    fresh_grads = False
 
     def __init_subclass__(cls, register=True, **kwargs):
         super().__init_subclass__(**kwargs)

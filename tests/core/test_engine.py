@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import gradstep
+from gradstep import ops
 from gradstep.engine import topological_order
 
 
@@ -169,3 +170,54 @@ def test_topological_order_puts_outputs_first():
     x = gradstep.tensor(1.0, requires_grad=True)
     y = ((x + 1) * 2).exp()
     assert [c.fn.name for c in topological_order(y._ctx)] == ["exp", "mul", "add"]
+
+
+# ----- gradients a backward may overwrite (ctx.owns_grad) ----------------------------------
+def test_a_gradient_shared_by_two_consumers_is_never_overwritten():
+    # out = relu(x W1) + relu(x W2): Add hands the same dL/d(out) array to both branches,
+    # so neither relu may mask it in place (the second would see the first one's mask)
+    rng = np.random.default_rng(0)
+    x, W1, W2, G = (rng.standard_normal(s) for s in [(5, 3), (3, 4), (3, 4), (5, 4)])
+    t1, t2 = gradstep.Tensor(W1, requires_grad=True), gradstep.Tensor(W2, requires_grad=True)
+    out = ops.linear_relu(gradstep.Tensor(x), t1) + ops.relu(ops.linear(gradstep.Tensor(x), t2))
+    (out * gradstep.Tensor(G)).sum().backward()
+    np.testing.assert_allclose(t1.grad, x.T @ (G * (x @ W1 > 0)), rtol=1e-12)
+    np.testing.assert_allclose(t2.grad, x.T @ (G * (x @ W2 > 0)), rtol=1e-12)
+
+
+def test_only_arrays_no_one_else_holds_are_marked_for_overwriting():
+    seen = {}
+    original = ops.linalg.LinearReLU.backward
+
+    def spy(ctx, grad):
+        seen[ctx.x.shape[1]] = getattr(ctx, "owns_grad", False)
+        return original(ctx, grad)
+
+    ops.linalg.LinearReLU.backward = staticmethod(spy)
+    try:
+        x = gradstep.ones(2, 3)
+        W1 = gradstep.ones(3, 4, requires_grad=True)
+        W2 = gradstep.ones(4, 5, requires_grad=True)
+        W3 = gradstep.ones(5, 1, requires_grad=True)
+        h = ops.linear_relu(ops.linear_relu(x, W1), W2)  # fed by a linear's fresh dL/dX: may overwrite
+        (ops.linear(h, W3) * 2.0).sum().backward()
+    finally:
+        ops.linalg.LinearReLU.backward = staticmethod(original)
+    assert seen == {4: True, 3: True}
+    seen.clear()
+    ops.linalg.LinearReLU.backward = staticmethod(spy)
+    try:
+        (ops.linear_relu(gradstep.ones(2, 3), W1) * 2.0).sum().backward()  # fed by mul, which promises nothing
+    finally:
+        ops.linalg.LinearReLU.backward = staticmethod(original)
+    assert seen == {3: False}
+
+
+def test_a_retained_gradient_is_copied_before_a_backward_overwrites_it():
+    x = gradstep.Tensor(np.array([[1.0, -1.0]]))
+    W = gradstep.Tensor(np.eye(2), requires_grad=True)
+    z = ops.linear(x, W)
+    h = ops.linear_relu(z, gradstep.Tensor(np.eye(2), requires_grad=True)).retain_grad()
+    ops.linear(h, gradstep.Tensor(np.ones((2, 1)))).sum().backward()
+    assert h.grad.tolist() == [[1.0, 1.0]]  # dL/dh, not the masked dL/dz = [[1, 0]]
+    assert W.grad.tolist() == [[1.0, 0.0], [-1.0, 0.0]]

@@ -73,6 +73,8 @@ class ReLU(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        if getattr(ctx, "owns_grad", False):  # no one else holds grad: overwrite it
+            return (np.multiply(grad, ctx.a > 0, out=grad),)
         return (grad * (ctx.a > 0),)
 
 

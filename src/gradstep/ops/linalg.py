@@ -84,6 +84,8 @@ class Linear(Function):
     ([[11.5]], True)
     """
     # Y = X W + b ;  dL/dX = G W^T,  dL/dW = X^T G,  dL/db = sum_rows G
+    fresh_grads = True  # products and sums: new arrays
+
     @staticmethod
     def forward(ctx, x, w, b=None):
         ctx.x, ctx.w = x, w
@@ -107,6 +109,7 @@ class LinearReLU(Function):
     """
     # A = max(0, X W + b) ;  G_z = G [A > 0],  then dL/dX = G_z W^T,  dL/dW = X^T G_z,  dL/db = sum_rows G_z
     name = "linear_relu"
+    fresh_grads = True  # products and sums: new arrays
 
     @staticmethod
     def forward(ctx, x, w, b=None):
@@ -119,7 +122,12 @@ class LinearReLU(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return _affine_grads(ctx.x, ctx.w, grad * (ctx.a > 0), ctx.needs_input_grad)
+        active = ctx.a > 0
+        if getattr(ctx, "owns_grad", False):  # no one else holds grad: G_z in its buffer
+            grad_z = np.multiply(grad, active, out=grad)
+        else:
+            grad_z = grad * active
+        return _affine_grads(ctx.x, ctx.w, grad_z, ctx.needs_input_grad)
 
 
 def _affine_grads(x, w, grad, need):
