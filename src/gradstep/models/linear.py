@@ -3,7 +3,8 @@
 The gradient-trained models share ``LinearGDModel``: parameters W (n_features,
 n_outputs) and b, z = X W + b, a loss on z whose gradient dL/dz is the delta
 rule of ``_score_losses`` (no graph is recorded: dL/dW = X^T dL/dz), an
-optimizer from gradstep.optim and the epoch loop of ``_gradient``. Gradient steps are taken on standardised
+optimizer from gradstep.optim and the epoch loop of ``_gradient``. Gradient
+steps are taken on standardised
 features x' = (x - mean) / std (a diagonal preconditioner: every feature gets
 the same curvature, so one learning rate suits them all); the reported
 ``coef_``/``intercept_`` are mapped back to the original units, and the L2

@@ -140,8 +140,8 @@ class Adaline(_ThresholdUnit, LinearGDModel):
     The labels become targets t = -1 (classes_[0]) and +1 (classes_[1]); the
     unit's output during training is the linear z = x . w + b itself, and every
     minibatch takes a gradient step on SSE = 1/2 sum (t - z)^2, whose gradient
-    is dSSE/dz = z - t, so dSSE/dw = X^T (z - t). With ``batch_size=1`` (the default) this is the
-    Widrow-Hoff rule w <- w + eta (t - z) x; ``batch_size=None`` gives the
+    is dSSE/dz = z - t, so dSSE/dw = X^T (z - t). With ``batch_size=1`` (the
+    default) this is the Widrow-Hoff rule w <- w + eta (t - z) x; ``batch_size=None`` gives the
     full-batch rule w <- w + eta X^T (t - z). Predictions threshold z at 0.
 
     Parameters

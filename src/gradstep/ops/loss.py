@@ -163,7 +163,8 @@ class BCEWithLogits(Function):
         if ctx.weight is not None:
             g = g * ctx.weight
         z, e = ctx.z, ctx.e
-        s = np.where(z >= 0, 1 / (1 + e), e / (1 + e))  # sigmoid(z) from the saved e^-|z|
+        s = np.where(z >= 0, 1.0, e)  # sigmoid(z) from the saved e^-|z|: 1 / (1 + e) for z >= 0, e / (1 + e) below
+        s /= 1 + e
         s -= ctx.t
         s *= g
         gt = -z * g if ctx.needs_input_grad[1] else None
