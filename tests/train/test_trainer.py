@@ -321,3 +321,42 @@ def test_predict_and_evaluate_errors():
         trainer.predict(np.zeros((2, 1), np.float32), batch_size=0)
     with pytest.raises(gradstep.ShapeError, match=r"Trainer.evaluate: data X has shape \(2, 1\) but y has shape \(3,\)"):
         trainer.evaluate(np.zeros((2, 1), np.float32), np.zeros(3, np.float32))
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda p: optim.SGD(p, lr=0.1), lambda p: optim.Adam(p, lr=0.01)])
+def test_fit_equals_the_plain_loop_and_releases_the_gradients(make_optimizer):
+    # Trainer steps with release_grads=True; the weights must be those of zero_grad/backward/step by hand
+    X, y = blobs()
+    by_trainer, by_hand = mlp(), mlp()
+    Trainer(by_trainer, nn.CrossEntropyLoss(), make_optimizer(by_trainer.parameters()), progress=False).fit(
+        (X, y), epochs=2, batch_size=16, shuffle=False
+    )
+    opt = make_optimizer(by_hand.parameters())
+    loss_fn = nn.CrossEntropyLoss()
+    for _ in range(2):
+        for start in range(0, len(X), 16):
+            opt.zero_grad()
+            loss_fn(by_hand(gradstep.Tensor(X[start : start + 16])), gradstep.Tensor(y[start : start + 16])).backward()
+            opt.step()
+    for a, b in zip(by_trainer.parameters(), by_hand.parameters()):
+        np.testing.assert_array_equal(a.data, b.data)
+        assert a.grad is None and b.grad is not None
+
+
+def test_an_optimizer_object_that_is_not_a_gradstep_optimizer_gets_a_plain_step():
+    class Counting:
+        def __init__(self, params):
+            self.inner, self.calls = optim.SGD(params, lr=0.1), []
+
+        def zero_grad(self):
+            self.inner.zero_grad()
+
+        def step(self, *args, **kwargs):
+            self.calls.append((args, kwargs))
+            self.inner.step()
+
+    model = mlp()
+    opt = Counting(model.parameters())
+    Trainer(model, nn.CrossEntropyLoss(), opt, progress=False).fit(blobs(), epochs=1, batch_size=60)
+    assert opt.calls == [((), {}), ((), {})]
+    assert all(p.grad is not None for p in model.parameters())

@@ -57,7 +57,7 @@ def run_epoch(loss_and_gradients, optimizer, X, y, batch_size, rng, shuffle, whe
                 f"{where}: the training loss became {value} at epoch {epoch + 1}, step {step + 1}; "
                 "try a smaller learning_rate (or standardise the features)"
             )
-        optimizer.step()
+        optimizer.step(release_grads=True)  # the gradients are this loop's own: they may serve as scratch
         total += value if summed else value * len(X_b)
     return total if summed else total / len(X)
 

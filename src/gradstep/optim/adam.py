@@ -75,11 +75,11 @@ class Adam(Optimizer):
         t = state["step"]
         g = self._decay(p, grad, group, lr)
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        tmp = self._buffer(p, 1)
         # m <- b1 * m + (1 - b1) * g
         m *= beta1
-        m += np.multiply(g, 1.0 - beta1, out=tmp)
-        # v <- b2 * v + (1 - b2) * g^2
+        m += np.multiply(g, 1.0 - beta1, out=self._buffer(p, 1))
+        # v <- b2 * v + (1 - b2) * g^2  (from here on g is read only by the ufunc that overwrites tmp)
+        tmp = self._scratch_or_grad(p, grad)
         v *= beta2
         np.multiply(g, g, out=tmp)
         tmp *= 1.0 - beta2

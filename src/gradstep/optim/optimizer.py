@@ -83,6 +83,7 @@ class Optimizer:
         self.state = {}
         self.global_step = 0
         self._scratch = {}
+        self._releasing = False  # set by _apply(release=True) for _scratch_or_grad
         if isinstance(params, (Tensor, dict)):
             raise OptimizerError(
                 f"{self._name}: params must be an iterable of Tensors or of parameter-group dicts, "
@@ -263,11 +264,18 @@ class Optimizer:
                 elif p.grad is not None:
                     p.grad.fill(0)
 
-    def step(self, closure=None):
+    def step(self, closure=None, release_grads=False):
         """Update every parameter that has a gradient, then increment ``global_step``.
 
         ``closure``, if given, is called first (with grad mode on) to recompute
         the loss and the gradients; its result is returned.
+
+        ``release_grads=True`` hands the gradients over to the update: it may use
+        each gradient array as its scratch space (one pass over memory less per
+        parameter, the way a hand-written ``g *= lr; w -= g`` works) and sets
+        every ``.grad`` it used to None afterwards, as ``zero_grad()`` would. Use
+        it in a loop that does not read the gradients after the step;
+        ``Trainer.fit`` and the estimators do.
 
         >>> import gradstep
         >>> from gradstep.optim import SGD
@@ -275,6 +283,8 @@ class Optimizer:
         >>> opt = SGD([w], lr=0.5)
         >>> (w * w).sum().backward(); opt.step(); w.data
         array([0.], dtype=float32)
+        >>> (w * 4).sum().backward(); opt.step(release_grads=True); w.data, w.grad
+        (array([-2.], dtype=float32), None)
         """
         loss = None
         if closure is not None:
@@ -282,15 +292,16 @@ class Optimizer:
 
             with enable_grad():
                 loss = closure()
-        self._apply()
+        self._apply(release=bool(release_grads))
         return loss
 
-    def _apply(self, grads=None):
+    def _apply(self, grads=None, release=False):
         """Update the parameters that have a gradient; count the step.
 
         ``grads`` maps id(parameter) -> gradient ndarray; without it, each
         parameter's ``.grad`` is its gradient. Everything is checked before any
-        parameter changes.
+        parameter changes. ``release``: the ``.grad`` arrays may serve as
+        scratch (see ``_scratch_or_grad``) and are set to None afterwards.
         """
         work = []
         for g, group in enumerate(self.param_groups):
@@ -305,12 +316,29 @@ class Optimizer:
                         f"the parameter has shape {p.data.shape}"
                     )
                 work.append((p, grad, group, lr))
-        for p, grad, group, lr in work:
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = self._init_state(p, group)
-            self._update(p, grad, group, state, lr)
+        self._releasing = release
+        try:
+            for p, grad, group, lr in work:
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = self._init_state(p, group)
+                self._update(p, grad, group, state, lr)
+        finally:
+            self._releasing = False
+        if release:
+            for p, _, _, _ in work:
+                p.grad = None
         self.global_step += 1
+
+    def _scratch_or_grad(self, p, grad):
+        """Where ``_update`` may write its last temporaries: the gradient itself when the step releases it, else a buffer.
+
+        Only for writes after which ``_update`` reads ``grad`` no more except
+        element by element in the same ufunc (``np.multiply(g, lr, out=g)``).
+        """
+        if self._releasing and grad is p.grad and grad.flags.writeable and grad.dtype == p.data.dtype:
+            return grad
+        return self._buffer(p, 1)
 
     def _buffer(self, p, slot):
         """Scratch array ``slot`` for parameter ``p`` (allocated once, reused every step, not saved)."""

@@ -93,4 +93,4 @@ class SGD(Optimizer):
             else:
                 g = buf
         # w <- w - lr * g
-        np.subtract(w, np.multiply(g, lr, out=self._buffer(p, 1)), out=w)
+        np.subtract(w, np.multiply(g, lr, out=self._scratch_or_grad(p, grad)), out=w)

@@ -8,6 +8,7 @@ from ..creation import tensor
 from ..data import DataLoader, train_test_split
 from ..errors import ShapeError
 from ..grad_mode import no_grad
+from ..optim.optimizer import Optimizer
 from ..tensor import Tensor
 from .callbacks import Callback, TerminateOnNaN
 from .checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
@@ -61,7 +62,10 @@ class Trainer:
     loss : callable
         ``loss(output, target) -> scalar Tensor``, e.g. ``nn.CrossEntropyLoss()``.
     optimizer : Optimizer
-        Over ``model.parameters()``.
+        Over ``model.parameters()``. Each update is ``step(release_grads=True)``:
+        the gradients serve as the update's scratch space and are None after it
+        (and after ``fit``). Any object with ``zero_grad()`` and ``step()``
+        works too; it gets a plain ``step()``.
     metrics : sequence of str or callable
         Names from ``gradstep.train.metrics.METRICS`` (``"accuracy"``, ``"f1"``,
         ``"r2"``, ...) or functions ``f(y_true, y_pred) -> float``; computed on
@@ -224,6 +228,8 @@ class Trainer:
         self._apply_pending(loader)
 
         model, loss_fn, optimizer = self.model, self.loss, self.optimizer
+        # the loop reads no gradient after the update: a gradstep optimizer may use them as scratch and drop them
+        step_kwargs = {"release_grads": True} if isinstance(optimizer, Optimizer) else {}
         try:
             for epoch in range(initial_epoch, epochs):
                 for cb in callbacks:
@@ -238,7 +244,7 @@ class Trainer:
                     loss = loss_fn(out, Tensor(yb))
                     optimizer.zero_grad()
                     loss.backward()
-                    optimizer.step()
+                    optimizer.step(**step_kwargs)
                     value = loss.data.item()  # a Python float: nothing of the graph survives the step
                     n = len(xb)
                     total += value * n
