@@ -63,11 +63,17 @@ def topological_order(root_ctx):
     return order
 
 
-def _accumulate_leaf(leaf, grad, incoming):
-    """Add ``grad`` into ``leaf.grad``; the first gradient is stored without a copy when it is fresh."""
+def _accumulate_leaf(leaf, grad, incoming, fresh=False):
+    """Add ``grad`` into ``leaf.grad``; the first gradient is stored without a copy when it is fresh.
+
+    ``fresh``: the op that returned ``grad`` promises a new array (``Function.fresh_grads``),
+    so only the identity with the op's incoming gradient needs checking.
+    """
     if grad.dtype != leaf.data.dtype:
         grad = grad.astype(leaf.data.dtype)
-    elif type(grad) is not np.ndarray or grad is incoming or grad.base is not None or not grad.flags.writeable:
+    elif grad is incoming or not fresh and (
+        type(grad) is not np.ndarray or grad.base is not None or not grad.flags.writeable
+    ):
         grad = np.array(grad)
     if leaf.grad is None:
         leaf.grad = grad
@@ -132,7 +138,7 @@ def backward(root, grad=None, retain_graph=False):
                 ig = unbroadcast(ig, inp.data.shape)
             child = inp._ctx
             if child is None:
-                _accumulate_leaf(inp, ig, g)
+                _accumulate_leaf(inp, ig, g, fresh)
                 continue
             earlier = pending.get(child)
             if earlier is None:

@@ -4,7 +4,9 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..function import Function
+from ..tensor import Tensor
 from ._lift import as_tensor
+from ._rowwise import column_totals
 
 
 def _swap_last(a):
@@ -143,7 +145,7 @@ def _affine_grads(x, w, grad, need):
             gw = np.einsum("ki,kj->ij", x, grad)
         else:
             gw = x.T @ grad
-    gb = grad.sum(axis=0) if len(need) > 2 and need[2] else None
+    gb = column_totals(grad) if len(need) > 2 and need[2] else None
     return gx, gw, gb
 
 
@@ -193,7 +195,10 @@ def transpose(x, *axes):
 
 def _affine_apply(fn, op, x, weight, bias):
     """Check the shapes of x @ W + b for ``op`` and record ``fn``'s node."""
-    x, weight = as_tensor(x), as_tensor(weight)
+    if not isinstance(x, Tensor):  # (the common case skips the call)
+        x = as_tensor(x)
+    if not isinstance(weight, Tensor):
+        weight = as_tensor(weight)
     x_shape, w_shape = x.data.shape, weight.data.shape
     if len(w_shape) != 2:
         raise ShapeError(f"{op}: weight must be 2-D (in_features, out_features), got shape {w_shape}")
@@ -201,7 +206,8 @@ def _affine_apply(fn, op, x, weight, bias):
         raise ShapeError(f"{op}: cannot multiply {x_shape} by {w_shape}: {x_shape[-1] if x_shape else None} != {w_shape[0]}")
     if bias is None:
         return fn.apply(x, weight)
-    bias = as_tensor(bias)
+    if not isinstance(bias, Tensor):
+        bias = as_tensor(bias)
     if bias.data.shape != w_shape[1:]:
         raise ShapeError(f"{op}: bias must have shape ({w_shape[1]},) to match weight {w_shape}, got {bias.data.shape}")
     return fn.apply(x, weight, bias)

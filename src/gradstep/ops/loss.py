@@ -13,6 +13,7 @@ normaliser N for "mean", as is for "sum" and "none".
 import numpy as np
 
 from ..function import Function
+from ._rowwise import row_maxima, row_totals
 
 
 def _reduce(losses, reduction, count):
@@ -45,14 +46,16 @@ class SoftmaxCrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, z, target, weight=None, reduction="mean"):
-        n = z.shape[0]
-        shifted = z - z.max(axis=1, keepdims=True)  # log-sum-exp trick: exp never overflows
+        n, k = z.shape
+        shifted = z - row_maxima(z)[:, None]  # log-sum-exp trick: exp never overflows
         labels = target.dtype.kind in "iu"
         if labels:
-            rows = np.arange(n)
-            picked = shifted[rows, target]
+            # flat index of each sample's label entry, i k + y_i: 1-D indexing is twice as fast as [rows, target]
+            at_label = np.arange(0, n * k, k)
+            np.add(at_label, target, out=at_label, casting="unsafe")  # labels are in [0, k): any integer dtype fits
+            picked = shifted.reshape(-1)[at_label]
             p = np.exp(shifted, out=shifted)  # reuse the buffer: p = softmax(z)
-            total = p.sum(axis=1)
+            total = row_totals(p)
             p /= total[:, None]
             losses = np.log(total) - picked  # -log softmax(z)_y = logsumexp(z) - z_y
             w_y = None
@@ -61,7 +64,7 @@ class SoftmaxCrossEntropy(Function):
                 w_y = weight[target]
                 losses *= w_y
                 count = w_y.sum()  # weighted mean, as PyTorch
-            ctx.rows, ctx.w_y = rows, w_y
+            ctx.at_label, ctx.w_y = at_label, w_y
         else:
             p = np.exp(shifted)
             total = p.sum(axis=1, keepdims=True)
@@ -84,7 +87,7 @@ class SoftmaxCrossEntropy(Function):
                 g = g * ctx.w_y
                 per_row = True
             gz = ctx.p * (g[:, None] if per_row else g)  # (softmax - onehot) * g in one pass plus n updates
-            gz[ctx.rows, ctx.target] -= g
+            gz.reshape(-1)[ctx.at_label] -= g
             return gz, None
         g_col = g[:, None] if per_row else g
         wt = ctx.wt

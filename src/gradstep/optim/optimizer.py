@@ -283,7 +283,8 @@ class Optimizer:
         >>> opt = SGD([w], lr=0.5)
         >>> (w * w).sum().backward(); opt.step(); w.data
         array([0.], dtype=float32)
-        >>> (w * 4).sum().backward(); opt.step(release_grads=True); w.data, w.grad
+        >>> opt.zero_grad(); (w * 4).sum().backward(); opt.step(release_grads=True)  # w <- 0 - 0.5 * 4
+        >>> w.data, w.grad
         (array([-2.], dtype=float32), None)
         """
         loss = None
