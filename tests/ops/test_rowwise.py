@@ -22,6 +22,13 @@ def test_totals_equal_the_axis_sums_to_rounding(shape, dtype):
     np.testing.assert_allclose(rows, a.sum(axis=1, dtype=np.float64), rtol=0, atol=tol * scale)
 
 
+def test_column_totals_of_one_row_are_that_row_in_a_new_array():
+    a = np.array([[1.5, -2.0, 3.0]], np.float32)
+    totals = column_totals(a)
+    np.testing.assert_array_equal(totals, a[0])
+    assert not np.shares_memory(totals, a)  # ops promise fresh gradients: never a view of their input
+
+
 def test_totals_of_integers_are_exact_and_keep_their_dtype():
     a = np.arange(12, dtype=np.int64).reshape(3, 4)  # no BLAS for integers: NumPy's own sum
     assert column_totals(a).tolist() == [12, 15, 18, 21] and column_totals(a).dtype == np.int64

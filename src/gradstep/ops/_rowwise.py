@@ -27,10 +27,14 @@ def _ones_of(length, dtype):
 def column_totals(a):
     """sum_i a[i, j] for a 2-D array, shape (a.shape[1],): ``a.sum(axis=0)`` through BLAS for float32/float64.
 
+    Always a new array (never a view of ``a``).
+
     >>> import numpy as np
     >>> column_totals(np.array([[1.0, 2.0], [3.0, 4.0]], np.float32))
     array([4., 6.], dtype=float32)
     """
+    if a.shape[0] == 1:  # online learning: the one row itself (a copy, so the result is a new array)
+        return a[0].copy()
     if a.dtype not in _BLAS_FLOATS:
         return a.sum(axis=0)
     return _ones_of(a.shape[0], a.dtype) @ a
