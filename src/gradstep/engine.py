@@ -138,7 +138,10 @@ def backward(root, grad=None, retain_graph=False):
                 ig = unbroadcast(ig, inp.data.shape)
             child = inp._ctx
             if child is None:
-                _accumulate_leaf(inp, ig, g, fresh)
+                if fresh and inp.grad is None and ig is not g and ig.dtype == inp.data.dtype:
+                    inp.grad = ig  # the op's new array (fresh_grads) becomes the leaf's gradient as it is
+                else:
+                    _accumulate_leaf(inp, ig, g, fresh)
                 continue
             earlier = pending.get(child)
             if earlier is None:
