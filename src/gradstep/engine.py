@@ -63,22 +63,20 @@ def topological_order(root_ctx):
     return order
 
 
-def _accumulate_leaf(leaf, grad, incoming, fresh=False):
+def _accumulate_leaf(leaf, grad, incoming):
     """Add ``grad`` into ``leaf.grad``; the first gradient is stored without a copy when it is fresh.
 
-    ``fresh``: the op that returned ``grad`` promises a new array (``Function.fresh_grads``),
-    so only the identity with the op's incoming gradient needs checking.
+    (The engine stores a gradient that an op with ``fresh_grads`` returned without calling this.)
     """
-    if grad.dtype != leaf.data.dtype:
-        grad = grad.astype(leaf.data.dtype)
-    elif grad is incoming or not fresh and (
-        type(grad) is not np.ndarray or grad.base is not None or not grad.flags.writeable
-    ):
-        grad = np.array(grad)
-    if leaf.grad is None:
-        leaf.grad = grad
+    dtype = leaf.data.dtype
+    if leaf.grad is not None:
+        np.add(leaf.grad, grad if grad.dtype == dtype else grad.astype(dtype), out=leaf.grad)
+    elif grad.dtype != dtype:
+        leaf.grad = grad.astype(dtype)
+    elif type(grad) is not np.ndarray or grad is incoming or grad.base is not None or not grad.flags.writeable:
+        leaf.grad = np.array(grad)
     else:
-        np.add(leaf.grad, grad, out=leaf.grad)
+        leaf.grad = grad
 
 
 def backward(root, grad=None, retain_graph=False):
@@ -141,7 +139,7 @@ def backward(root, grad=None, retain_graph=False):
                 if fresh and inp.grad is None and ig is not g and ig.dtype == inp.data.dtype:
                     inp.grad = ig  # the op's new array (fresh_grads) becomes the leaf's gradient as it is
                 else:
-                    _accumulate_leaf(inp, ig, g, fresh)
+                    _accumulate_leaf(inp, ig, g)
                 continue
             earlier = pending.get(child)
             if earlier is None:
