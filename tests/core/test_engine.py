@@ -221,3 +221,23 @@ def test_a_retained_gradient_is_copied_before_a_backward_overwrites_it():
     ops.linear(h, gradstep.Tensor(np.ones((2, 1)))).sum().backward()
     assert h.grad.tolist() == [[1.0, 1.0]]  # dL/dh, not the masked dL/dz = [[1, 0]]
     assert W.grad.tolist() == [[1.0, 0.0], [-1.0, 0.0]]
+
+
+def test_a_weight_used_by_two_fused_linears_gets_the_sum_of_both_gradients():
+    # y = sum(x W) + sum(x W) with x = [[1, 2]]: dy/dW = 2 x^T = [[2], [4]], stored first, then added in place
+    x = gradstep.tensor([[1.0, 2.0]])
+    W = gradstep.tensor([[0.5], [-1.0]], requires_grad=True)
+    (gradstep.ops.linear(x, W) + gradstep.ops.linear(x, W)).sum().backward()
+    np.testing.assert_array_equal(W.grad, [[2.0], [4.0]])
+    first = W.grad
+    gradstep.ops.linear(x, W).sum().backward()  # accumulates into the same array
+    assert W.grad is first
+    np.testing.assert_array_equal(first, [[3.0], [6.0]])
+
+
+def test_a_gradient_of_another_dtype_is_cast_when_stored_and_when_added():
+    x32 = gradstep.tensor([1.0], requires_grad=True)
+    x64 = gradstep.tensor(np.array([2.0]), requires_grad=True)
+    for _ in range(2):
+        (x32 * x64).sum().backward()  # d/dx32 = x64 = 2.0 (float64), cast to float32 each time
+    assert x32.grad.dtype == np.float32 and x32.grad.tolist() == [4.0]

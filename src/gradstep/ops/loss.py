@@ -75,7 +75,7 @@ class SoftmaxCrossEntropy(Function):
             losses = -np.einsum("ij,ij->i", wt, log_p)
             count = n  # probability targets: mean over the batch, as PyTorch
             ctx.log_p, ctx.wt, ctx.weight = log_p, wt, weight
-        ctx.p, ctx.target, ctx.labels, ctx.reduction, ctx.count = p, target, labels, reduction, count
+        ctx.p, ctx.labels, ctx.reduction, ctx.count = p, labels, reduction, count
         return _reduce(losses, reduction, count)
 
     @staticmethod
