@@ -10,7 +10,11 @@
 
 from .creation import arange, full, ones, ones_like, rand, rand_like, randn, randn_like, tensor, zeros, zeros_like
 from .dtypes import get_default_dtype, set_default_dtype
-from .errors import ArgumentError, DTypeError, GradcheckError, GradstepError, GraphFreedError, ShapeError
+from . import errors
+from .errors import (
+    ArgumentError, DataError, DTypeError, GradcheckError, GradstepError, GraphFreedError, NotFittedError, ShapeError,
+    TrainingDivergedError,
+)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import gradcheck
 from .random import manual_seed
@@ -25,6 +29,7 @@ __all__ = [
     "zeros_like", "ones_like", "randn_like", "rand_like",
     "no_grad", "enable_grad", "is_grad_enabled",
     "set_default_dtype", "get_default_dtype", "manual_seed", "gradcheck",
-    "GradstepError", "ShapeError", "ArgumentError", "DTypeError", "GraphFreedError", "GradcheckError",
+    "errors", "GradstepError", "ShapeError", "ArgumentError", "DTypeError", "GraphFreedError", "GradcheckError",
+    "DataError", "NotFittedError", "TrainingDivergedError",
     "ops", "nn", "optim", "data", "train",
 ]  # fmt: skip

@@ -40,7 +40,7 @@ def check_model_fits_task(model, task, classes, data_name):
     >>> check_model_fits_task("linear", "classification", [0, 1, 2], "iris")
     Traceback (most recent call last):
     ...
-    gradstep.cli.errors.CommandLineError: --model linear is a regression model, but the target of iris holds 3 class labels; use --model softmax or mlp
+    gradstep.errors.CommandLineError: --model linear is a regression model, but the target of iris holds 3 class labels; use --model softmax or mlp
     """
     if model == "linear" and task == "classification":
         other = "logistic, softmax" if len(classes) == 2 else "softmax"

@@ -20,7 +20,7 @@ def new_run_dir(out):
     >>> new_run_dir(d / "notes.txt")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    gradstep.cli.errors.CommandLineError: --out .../first/notes.txt: cannot create the run folder: File exists
+    gradstep.errors.CommandLineError: --out .../first/notes.txt: cannot create the run folder: File exists
     """
     if out is None:
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -64,7 +64,7 @@ def read_run(run_dir):
     >>> read_run("no/such/folder")
     Traceback (most recent call last):
     ...
-    gradstep.cli.errors.CommandLineError: no/such/folder is not a run folder: it has no config.json (make one with gradstep train --out no/such/folder)
+    gradstep.errors.CommandLineError: no/such/folder is not a run folder: it has no config.json (make one with gradstep train --out no/such/folder)
     """
     run_dir = Path(run_dir)
     config_path = run_dir / "config.json"

@@ -297,7 +297,7 @@ class LabelEncoder:
         >>> enc.transform(["top"])
         Traceback (most recent call last):
             ...
-        gradstep.data.errors.DataError: LabelEncoder.transform: unknown label(s) 'top'; the encoder was fitted on ['high', 'low', 'mid']
+        gradstep.errors.DataError: LabelEncoder.transform: unknown label(s) 'top'; the encoder was fitted on ['high', 'low', 'mid']
         """
         where = "LabelEncoder.transform"
         self._check_fitted(where)

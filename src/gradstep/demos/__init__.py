@@ -11,7 +11,7 @@ is a quick version for tests.
 'gradient descent on J(x) = x^2 - 6x + 5 with a too-small, a good and a too-large step'
 """
 
-from ..errors import GradstepError
+from ..errors import UnknownDemoError
 from . import (
     activations,
     backprop,
@@ -46,14 +46,6 @@ DEMOS = {
     "overfitting": ("an over-large MLP without and with L2, dropout and early stopping", overfitting.run),
     "random-search": ("brute-force random search vs gradient descent on a linear regression", random_search.run),
 }  # fmt: skip
-
-
-class UnknownDemoError(GradstepError, ValueError):
-    """A demo name that is not in ``DEMOS`` (also a ValueError).
-
-    >>> issubclass(UnknownDemoError, ValueError)
-    True
-    """
 
 
 def run_demo(name, out_dir, small=False, verbose=True):

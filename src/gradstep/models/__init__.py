@@ -13,8 +13,12 @@ attributes ending in ``_``:
 [5.0]
 """
 
-from .base import BaseEstimator, ClassifierMixin, DataConversionWarning, DataError, NotFittedError, RegressorMixin
-from .linear import IllConditionedWarning, LinearRegression, LogisticRegression, SoftmaxRegression
+from ..errors import (
+    ConvergenceWarning, DataConversionWarning, DataError, IllConditionedWarning, NotFittedError, StepSizeWarning,
+    TrainingDivergedError,
+)
+from .base import BaseEstimator, ClassifierMixin, RegressorMixin
+from .linear import LinearRegression, LogisticRegression, SoftmaxRegression
 from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Adaline, Perceptron
 
@@ -22,5 +26,6 @@ __all__ = [
     "LinearRegression", "LogisticRegression", "SoftmaxRegression", "Perceptron", "Adaline",
     "MLPClassifier", "MLPRegressor",
     "BaseEstimator", "ClassifierMixin", "RegressorMixin",
-    "NotFittedError", "DataError", "DataConversionWarning", "IllConditionedWarning",
+    "NotFittedError", "DataError", "TrainingDivergedError",
+    "DataConversionWarning", "IllConditionedWarning", "StepSizeWarning", "ConvergenceWarning",
 ]  # fmt: skip

@@ -15,43 +15,7 @@ import warnings
 
 import numpy as np
 
-from ..errors import DTypeError, GradstepError, ShapeError
-
-
-class NotFittedError(GradstepError, ValueError, AttributeError):
-    """An estimator used (``predict``, ``score``, ...) before ``fit``.
-
-    Like scikit-learn's ``NotFittedError`` it is both a ``ValueError`` and an
-    ``AttributeError``; when scikit-learn is loaded, the raised error is also an
-    instance of ``sklearn.exceptions.NotFittedError``.
-
-    >>> from gradstep.models import LinearRegression
-    >>> try:
-    ...     LinearRegression().predict([[1.0]])
-    ... except NotFittedError as err:
-    ...     print(err)
-    LinearRegression.predict: this LinearRegression instance is not fitted yet; call fit(X, y) first
-    """
-
-
-class DataError(GradstepError, ValueError):
-    """X or y that an estimator cannot learn from: NaN, a single class, too few samples, ...
-
-    >>> from gradstep.models import LogisticRegression
-    >>> try:
-    ...     LogisticRegression().fit([[0.0], [1.0]], [1, 1])
-    ... except DataError as err:
-    ...     print(err)  # doctest: +ELLIPSIS
-    LogisticRegression.fit: needs samples of at least 2 classes, but the data contains only one class: 1
-    """
-
-
-class DataConversionWarning(UserWarning):
-    """Input that was converted on the way in, e.g. a column vector y flattened to 1-D.
-
-    >>> issubclass(DataConversionWarning, UserWarning)
-    True
-    """
+from ..errors import DataConversionWarning, DataError, DTypeError, NotFittedError, ShapeError
 
 
 _with_sklearn = {}
@@ -302,7 +266,7 @@ def _check_finite(a, name, what):
     >>> _check_finite(np.array([1.0, np.inf]), "Model.fit", "y")
     Traceback (most recent call last):
     ...
-    gradstep.models.base.DataError: Model.fit: input y contains infinity (first at index (1,)); NaN and inf values are not supported, remove or impute them first
+    gradstep.errors.DataError: Model.fit: input y contains infinity (first at index (1,)); NaN and inf values are not supported, remove or impute them first
     """
     # one cheap pass: a sum is finite exactly when no entry is NaN or inf (barring overflow,
     # which the search below then clears); only a non-finite sum pays for locating the entry

@@ -21,19 +21,12 @@ from ..optim import make_optimizer
 from ..random import as_generator
 from . import _score_losses as score_losses
 from ._gradient import Stopper, batch_size_of, check_positive_int, run_epoch
+from ..errors import IllConditionedWarning
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin, _check_finite, available_if
 
 _SOLVERS = ("normal", "lstsq", "gd", "sgd")
 #: normal equations lose more than half of the float64 digits beyond this cond(X^T X)
 _ILL_CONDITIONED = 1.0 / np.sqrt(np.finfo(np.float64).eps)
-
-
-class IllConditionedWarning(RuntimeWarning):
-    """X^T X too ill-conditioned for the normal equations; LinearRegression used lstsq instead.
-
-    >>> issubclass(IllConditionedWarning, RuntimeWarning)
-    True
-    """
 
 
 class LinearGDModel(BaseEstimator):

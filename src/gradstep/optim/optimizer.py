@@ -21,21 +21,8 @@ import numbers
 
 import numpy as np
 
-from ..errors import ArgumentError, ShapeError
+from ..errors import OptimizerError, ShapeError
 from ..tensor import Tensor
-
-
-class OptimizerError(ArgumentError):
-    """A bad argument to an optimizer, a schedule or a clipping function (also a ValueError).
-
-    >>> import gradstep
-    >>> from gradstep.optim import SGD, OptimizerError
-    >>> try:
-    ...     SGD([gradstep.zeros(2, requires_grad=True)], lr=-0.1)
-    ... except OptimizerError as err:
-    ...     print(err)
-    SGD: lr must be >= 0, got -0.1
-    """
 
 
 def _is_number(value):

@@ -295,7 +295,7 @@ def load_checkpoint(path, model, optimizer=None, *, rngs=None, restore_default_r
     >>> load_checkpoint(path, Tiny(4))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    gradstep.train.errors.CheckpointError: load_checkpoint: ...'w' has shape (3,) in '...' but the model expects (4,)
+    gradstep.errors.CheckpointError: load_checkpoint: ...'w' has shape (3,) in '...' but the model expects (4,)
     """
     tensors, info = read_checkpoint(path)
     restore_checkpoint(path, tensors, info, model, optimizer, rngs, restore_default_rng)
