@@ -20,6 +20,7 @@ from .gradcheck import gradcheck
 from .random import manual_seed
 from .tensor import Tensor
 from . import ops
+from . import autograd, numerical
 from . import data, nn, optim, train  # the core packages need only NumPy
 
 __version__ = "0.1.0"
@@ -31,5 +32,5 @@ __all__ = [
     "set_default_dtype", "get_default_dtype", "manual_seed", "gradcheck",
     "errors", "GradstepError", "ShapeError", "ArgumentError", "DTypeError", "GraphFreedError", "GradcheckError",
     "DataError", "NotFittedError", "TrainingDivergedError",
-    "ops", "nn", "optim", "data", "train",
+    "ops", "nn", "optim", "data", "train", "autograd", "numerical",
 ]  # fmt: skip

@@ -1,6 +1,6 @@
 """Function: the base class of every differentiable op, and the registry that lists them all.
 
-An op is written on NumPy arrays as two static methods side by side::
+An op is written on NumPy arrays as three static methods side by side::
 
     class Mul(Function):
         # y = a * b ;  dy/da = b, dy/db = a
@@ -12,6 +12,16 @@ An op is written on NumPy arrays as two static methods side by side::
         @staticmethod
         def backward(ctx, grad):
             return grad * ctx.b, grad * ctx.a
+
+        # dy = b da + a db
+        @staticmethod
+        def jvp(ctx, da, db):
+            return da * ctx.b + ctx.a * db
+
+``jvp`` is forward mode (``gradstep.autograd.forward_ad``): the output's
+tangent from one tangent per input (zeros for a constant floating input, None
+for an integer or boolean one), with what forward saved in ``ctx`` and the
+output in ``ctx.out``.
 
 ``backward`` returns one gradient per input (``None`` where an input is not
 differentiable). A gradient may keep broadcast dimensions: the engine sums it
@@ -26,7 +36,7 @@ its backward returns arrays nothing else refers to).
 
 import numpy as np
 
-from .grad_mode import _GradMode
+from .grad_mode import _ForwardGrad, _GradMode
 from .tensor import Tensor
 
 #: Every op, by name. Tests sweep this to gradcheck all of them.
@@ -102,6 +112,11 @@ class Function:
     def backward(ctx, grad):
         raise NotImplementedError
 
+    @staticmethod
+    def jvp(ctx, *tangents):
+        """Forward mode: the tangent of the output from one tangent per input (see autograd/forward_ad.py)."""
+        raise NotImplementedError
+
     @classmethod
     def apply(cls, *inputs, **attrs):
         """Run forward on the inputs' arrays; record a graph node when any input requires grad.
@@ -141,4 +156,7 @@ class Function:
         else:
             result.requires_grad = False
             result._ctx = None
+        level = _ForwardGrad.level
+        if level is not None:  # forward mode: push the inputs' tangents through this op
+            level.propagate(cls, ctx, inputs, result)
         return result

@@ -7,6 +7,15 @@ class _GradMode:
     enabled = True
 
 
+class _ForwardGrad:
+    """The active forward-mode level (``gradstep.autograd.forward_ad.dual_level``), or None.
+
+    ``Function.apply`` asks it to push tangents through each op while it is set.
+    """
+
+    level = None
+
+
 def is_grad_enabled():
     """True when operations record the graph that backward() needs.
 

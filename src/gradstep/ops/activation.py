@@ -31,6 +31,12 @@ class Sigmoid(Function):
         g *= 1 - s
         return (g,)
 
+    # ds = s (1 - s) dz
+    @staticmethod
+    def jvp(ctx, dz):
+        s = ctx.s
+        return s * (1 - s) * dz
+
 
 class Tanh(Function):
     """The graph node of ``ops.tanh``.
@@ -52,6 +58,11 @@ class Tanh(Function):
         d = 1 - ctx.a * ctx.a
         d *= grad
         return (d,)
+
+    # da = (1 - a^2) dz
+    @staticmethod
+    def jvp(ctx, dz):
+        return (1 - ctx.a * ctx.a) * dz
 
 
 class ReLU(Function):
@@ -77,6 +88,11 @@ class ReLU(Function):
             return (np.multiply(grad, ctx.a > 0, out=grad),)
         return (grad * (ctx.a > 0),)
 
+    # da = [z > 0] dz
+    @staticmethod
+    def jvp(ctx, dz):
+        return dz * (ctx.a > 0)
+
 
 class LeakyReLU(Function):
     """The graph node of ``ops.leaky_relu``.
@@ -98,6 +114,11 @@ class LeakyReLU(Function):
     @staticmethod
     def backward(ctx, grad):
         return (np.where(ctx.positive, grad, grad * grad.dtype.type(ctx.slope)),)
+
+    # da = dz if z > 0 else slope dz
+    @staticmethod
+    def jvp(ctx, dz):
+        return np.where(ctx.positive, dz, dz * dz.dtype.type(ctx.slope))
 
 
 class ELU(Function):
@@ -123,6 +144,11 @@ class ELU(Function):
     def backward(ctx, grad):
         return (np.where(ctx.positive, grad, grad * (ctx.a + ctx.alpha)),)
 
+    # da = dz if z > 0 else (a + alpha) dz
+    @staticmethod
+    def jvp(ctx, dz):
+        return np.where(ctx.positive, dz, dz * (ctx.a + ctx.alpha))
+
 
 class Softplus(Function):
     """The graph node of ``ops.softplus``.
@@ -143,6 +169,13 @@ class Softplus(Function):
         z = ctx.z
         e = np.exp(-np.abs(z))
         return (grad * np.where(z >= 0, 1 / (1 + e), e / (1 + e)),)
+
+    # da = sigmoid(z) dz
+    @staticmethod
+    def jvp(ctx, dz):
+        z = ctx.z
+        e = np.exp(-np.abs(z))
+        return dz * np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 class Softmax(Function):
@@ -169,6 +202,12 @@ class Softmax(Function):
         g *= p
         return (g,)
 
+    # dp = p * (dz - sum_j p_j dz_j)
+    @staticmethod
+    def jvp(ctx, dz):
+        p = ctx.p
+        return p * (dz - (p * dz).sum(axis=ctx.axis, keepdims=True))
+
 
 class LogSoftmax(Function):
     """The graph node of ``ops.log_softmax``.
@@ -194,6 +233,11 @@ class LogSoftmax(Function):
         g *= grad.sum(axis=ctx.axis, keepdims=True)
         np.subtract(grad, g, out=g)
         return (g,)
+
+    # dy = dz - sum_j softmax(z)_j dz_j
+    @staticmethod
+    def jvp(ctx, dz):
+        return dz - (np.exp(ctx.y) * dz).sum(axis=ctx.axis, keepdims=True)
 
 
 def sigmoid(z):

@@ -26,6 +26,11 @@ class Add(Function):
     def backward(ctx, grad):
         return grad, grad
 
+    # dy = da + db
+    @staticmethod
+    def jvp(ctx, da, db):
+        return da + db
+
 
 class Sub(Function):
     """The graph node of ``ops.sub``.
@@ -43,6 +48,11 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad, -grad
+
+    # dy = da - db
+    @staticmethod
+    def jvp(ctx, da, db):
+        return da - db
 
 
 class Mul(Function):
@@ -62,6 +72,11 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad * ctx.b, grad * ctx.a
+
+    # dy = b da + a db
+    @staticmethod
+    def jvp(ctx, da, db):
+        return da * ctx.b + ctx.a * db
 
 
 class Div(Function):
@@ -84,6 +99,11 @@ class Div(Function):
         ga = grad / ctx.b
         return ga, -ga * ctx.y
 
+    # dy = (da - y db) / b
+    @staticmethod
+    def jvp(ctx, da, db):
+        return (da - ctx.y * db) / ctx.b
+
 
 class Neg(Function):
     """The graph node of ``ops.neg``.
@@ -101,6 +121,11 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, grad):
         return (-grad,)
+
+    # dy = -dx
+    @staticmethod
+    def jvp(ctx, dx):
+        return -dx
 
 
 class Pow(Function):
@@ -128,6 +153,14 @@ class Pow(Function):
                 gb = grad * y * np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0)
         return ga, gb
 
+    # dy = b a^(b-1) da + y ln(a) db   (the first term is 0 where b = 0, the second where a <= 0)
+    @staticmethod
+    def jvp(ctx, da, db):
+        a, b, y = ctx.a, ctx.b, ctx.y
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dy = da * np.where(b == 0, 0, b * a ** (b - 1))
+            return dy + db * y * np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0)
+
 
 class Exp(Function):
     """The graph node of ``ops.exp``.
@@ -148,6 +181,11 @@ class Exp(Function):
     def backward(ctx, grad):
         return (grad * ctx.y,)
 
+    # dy = y dx
+    @staticmethod
+    def jvp(ctx, dx):
+        return ctx.y * dx
+
 
 class Log(Function):
     """The graph node of ``ops.log``.
@@ -166,6 +204,11 @@ class Log(Function):
     @staticmethod
     def backward(ctx, grad):
         return (grad / ctx.x,)
+
+    # dy = dx / x
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx / ctx.x
 
 
 class Sqrt(Function):
@@ -187,6 +230,11 @@ class Sqrt(Function):
     def backward(ctx, grad):
         return (grad / (2 * ctx.y),)
 
+    # dy = dx / (2 y)
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx / (2 * ctx.y)
+
 
 class Abs(Function):
     """The graph node of ``ops.abs``.
@@ -205,6 +253,11 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         return (grad * np.sign(ctx.x),)
+
+    # dy = sign(x) dx
+    @staticmethod
+    def jvp(ctx, dx):
+        return np.sign(ctx.x) * dx
 
 
 class Maximum(Function):
@@ -226,6 +279,11 @@ class Maximum(Function):
         wins = ctx.a_wins
         return grad * wins, grad * ~wins
 
+    # dy = da where a >= b, else db
+    @staticmethod
+    def jvp(ctx, da, db):
+        return np.where(ctx.a_wins, da, db)
+
 
 class Minimum(Function):
     """The graph node of ``ops.minimum``.
@@ -245,6 +303,11 @@ class Minimum(Function):
     def backward(ctx, grad):
         wins = ctx.a_wins
         return grad * wins, grad * ~wins
+
+    # dy = da where a <= b, else db
+    @staticmethod
+    def jvp(ctx, da, db):
+        return np.where(ctx.a_wins, da, db)
 
 
 class Clip(Function):
@@ -270,6 +333,11 @@ class Clip(Function):
     def backward(ctx, grad):
         return (grad * ctx.inside,)
 
+    # dy = [lo <= x <= hi] dx
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx * ctx.inside
+
 
 class Where(Function):
     """The graph node of ``ops.where``.
@@ -289,6 +357,11 @@ class Where(Function):
     def backward(ctx, grad):
         cond = ctx.cond
         return None, np.where(cond, grad, 0), np.where(cond, 0, grad)
+
+    # dy = c ? da : db
+    @staticmethod
+    def jvp(ctx, dc, da, db):
+        return np.where(ctx.cond, da, db)
 
 
 class AsType(Function):
@@ -310,6 +383,11 @@ class AsType(Function):
     @staticmethod
     def backward(ctx, grad):
         return (grad.astype(ctx.dtype),)
+
+    # dy = dx in the new dtype
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx.astype(ctx.out.dtype)
 
 
 # ----- functional forms ---------------------------------------------------------------

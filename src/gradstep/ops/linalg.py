@@ -55,6 +55,11 @@ class MatMul(Function):
             gb = _sum_to(_swap_last(a2) @ g2, b2.shape).reshape(b.shape)
         return ga, gb
 
+    # dY = dA B + A dB
+    @staticmethod
+    def jvp(ctx, da, db):
+        return da @ ctx.b + ctx.a @ db
+
 
 class Transpose(Function):
     """The graph node of ``ops.transpose``.
@@ -75,6 +80,11 @@ class Transpose(Function):
         if ctx.axes is None:
             return (np.transpose(grad),)
         return (np.transpose(grad, np.argsort(ctx.axes)),)
+
+    # dY = dX^T (the same permutation)
+    @staticmethod
+    def jvp(ctx, dx):
+        return np.transpose(dx, ctx.axes)
 
 
 class Linear(Function):
@@ -99,6 +109,12 @@ class Linear(Function):
     @staticmethod
     def backward(ctx, grad):
         return _affine_grads(ctx.x, ctx.w, grad, ctx.needs_input_grad)
+
+    # dY = dX W + X dW + db
+    @staticmethod
+    def jvp(ctx, dx, dw, db=None):
+        dy = dx @ ctx.w + ctx.x @ dw
+        return dy if db is None else dy + db
 
 
 class LinearReLU(Function):
@@ -130,6 +146,14 @@ class LinearReLU(Function):
         else:
             grad_z = grad * active
         return _affine_grads(ctx.x, ctx.w, grad_z, ctx.needs_input_grad)
+
+    # dA = [A > 0] (dX W + X dW + db)
+    @staticmethod
+    def jvp(ctx, dx, dw, db=None):
+        dz = dx @ ctx.w + ctx.x @ dw
+        if db is not None:
+            dz += db
+        return dz * (ctx.a > 0)
 
 
 def _affine_grads(x, w, grad, need):

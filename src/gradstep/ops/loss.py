@@ -102,6 +102,21 @@ class SoftmaxCrossEntropy(Function):
             np.negative(gt, out=gt)
         return gz, gt
 
+    # dl_i = sum_k ((sum_j w_j t_ij) softmax(z_i)_k - w_k t_ik) dz_ik - sum_k w_k log softmax(z_i)_k dt_ik
+    @staticmethod
+    def jvp(ctx, dz, dt):
+        p = ctx.p
+        if ctx.labels:  # sum_k p_ik dz_ik - dz_iy, times w_y
+            dl = np.einsum("ij,ij->i", p, dz) - dz.reshape(-1)[ctx.at_label]
+            if ctx.w_y is not None:
+                dl *= ctx.w_y
+        else:
+            wt = ctx.wt
+            dl = np.einsum("ij,ij->i", p * wt.sum(axis=1, keepdims=True) - wt, dz)
+            w_log_p = ctx.log_p if ctx.weight is None else ctx.log_p * ctx.weight
+            dl -= np.einsum("ij,ij->i", w_log_p, dt)
+        return _reduce(dl, ctx.reduction, ctx.count)
+
 
 class NLL(Function):
     """Fused loss node; call it through ``gradstep.nn.functional``, which checks the inputs.
@@ -136,6 +151,14 @@ class NLL(Function):
         out = np.zeros(ctx.shape, dtype=grad.dtype)
         out[ctx.rows, ctx.target] = -g
         return out, None
+
+    # dl_i = -w_y d(log p_iy)
+    @staticmethod
+    def jvp(ctx, dlog_p, dt):
+        dl = -dlog_p[ctx.rows, ctx.target]
+        if ctx.w_y is not None:
+            dl *= ctx.w_y
+        return _reduce(dl, ctx.reduction, ctx.count)
 
 
 class BCEWithLogits(Function):
@@ -172,6 +195,16 @@ class BCEWithLogits(Function):
         s *= g
         gt = -z * g if ctx.needs_input_grad[1] else None
         return s, gt
+
+    # dl = (sigmoid(z) - t) dz - z dt
+    @staticmethod
+    def jvp(ctx, dz, dt):
+        z, e = ctx.z, ctx.e
+        s = np.where(z >= 0, 1.0, e) / (1 + e)
+        dl = (s - ctx.t) * dz - z * dt
+        if ctx.weight is not None:
+            dl = dl * ctx.weight
+        return _reduce(dl, ctx.reduction, ctx.count)
 
 
 class BCE(Function):
@@ -211,6 +244,15 @@ class BCE(Function):
         gt = (ctx.log_q - ctx.log_p) * g if ctx.needs_input_grad[1] else None
         return gp, gt
 
+    # dl = (p - t) / max(p (1 - p), 1e-12) dp + (log(1 - p) - log p) dt
+    @staticmethod
+    def jvp(ctx, dp, dt):
+        p = ctx.p
+        dl = (p - ctx.t) / np.maximum(p * (1 - p), p.dtype.type(1e-12)) * dp + (ctx.log_q - ctx.log_p) * dt
+        if ctx.weight is not None:
+            dl = dl * ctx.weight
+        return _reduce(dl, ctx.reduction, ctx.count)
+
 
 class SquaredError(Function):
     """Fused loss node; call it through ``gradstep.nn.functional``, which checks the inputs.
@@ -238,6 +280,11 @@ class SquaredError(Function):
         gy = -gx if ctx.needs_input_grad[1] else None
         return gx, gy
 
+    # dl = 2 c (x - y) (dx - dy)
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        return _reduce(ctx.d * (dx - dy) * ctx.d.dtype.type(2 * ctx.factor), ctx.reduction, ctx.count)
+
 
 class AbsoluteError(Function):
     """Fused loss node; call it through ``gradstep.nn.functional``, which checks the inputs.
@@ -260,6 +307,11 @@ class AbsoluteError(Function):
         gx = ctx.sign * _per_loss_grad(grad, ctx.reduction, ctx.count)
         gy = -gx if ctx.needs_input_grad[1] else None
         return gx, gy
+
+    # dl = sign(x - y) (dx - dy)
+    @staticmethod
+    def jvp(ctx, dx, dy):
+        return _reduce(ctx.sign * (dx - dy), ctx.reduction, ctx.count)
 
 
 class MultiMarginHinge(Function):
@@ -292,3 +344,12 @@ class MultiMarginHinge(Function):
         gs = gs.astype(grad.dtype, copy=False)
         gs[ctx.rows, ctx.target] = -ctx.active.sum(axis=1) * g
         return gs, None
+
+    # dl_i = sum_{j != y_i} [s_ij - s_iy + margin > 0] (ds_ij - ds_iy)
+    @staticmethod
+    def jvp(ctx, ds, dt):
+        active = ctx.active
+        dl = np.einsum("ij,ij->i", active.astype(ds.dtype), ds) - active.sum(axis=1) * ds[ctx.rows, ctx.target]
+        return _reduce(dl, ctx.reduction, ctx.count)
+
+

@@ -61,6 +61,11 @@ class Sum(Function):
     def backward(ctx, grad):
         return (_spread(_expand(grad, ctx.shape, ctx.axes, ctx.keepdims), ctx.shape),)
 
+    # dy = sum_i dx_i
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx.sum(axis=ctx.axes, keepdims=ctx.keepdims)
+
 
 class Mean(Function):
     """The graph node of ``ops.mean``.
@@ -85,6 +90,11 @@ class Mean(Function):
         g = _expand(grad, ctx.shape, ctx.axes, ctx.keepdims) / grad.dtype.type(ctx.count)
         return (_spread(g, ctx.shape),)
 
+    # dy = (1/n) sum_i dx_i
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx.sum(axis=ctx.axes, keepdims=ctx.keepdims) / dx.dtype.type(ctx.count)
+
 
 class Max(Function):
     """The graph node of ``ops.max``.
@@ -102,6 +112,11 @@ class Max(Function):
     @staticmethod
     def backward(ctx, grad):
         return (_extreme_grad(ctx, grad),)
+
+    # dy = sum_i [x_i = y] dx_i / (number of maxima)
+    @staticmethod
+    def jvp(ctx, dx):
+        return _extreme_jvp(ctx, dx)
 
 
 class Min(Function):
@@ -121,6 +136,11 @@ class Min(Function):
     def backward(ctx, grad):
         return (_extreme_grad(ctx, grad),)
 
+    # dy = sum_i [x_i = y] dx_i / (number of minima)
+    @staticmethod
+    def jvp(ctx, dx):
+        return _extreme_jvp(ctx, dx)
+
 
 def _extreme_forward(ctx, x, extreme, axes, keepdims):
     """Save where x reaches its max or min (``extreme``, reduced axes kept) and return the result."""
@@ -133,6 +153,12 @@ def _extreme_grad(ctx, grad):
     hit = ctx.hit
     g = _expand(grad, hit.shape, ctx.axes, ctx.keepdims)
     return hit * (g / hit.sum(axis=ctx.axes, keepdims=True).astype(g.dtype))
+
+
+def _extreme_jvp(ctx, dx):
+    hit = ctx.hit
+    dy = (hit * dx).sum(axis=ctx.axes, keepdims=True) / hit.sum(axis=ctx.axes, keepdims=True).astype(dx.dtype)
+    return dy if ctx.keepdims else np.squeeze(dy, axis=ctx.axes)
 
 
 def _reduce(op, fn, x, axis, keepdims):

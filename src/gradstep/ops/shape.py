@@ -25,6 +25,11 @@ class Reshape(Function):
     def backward(ctx, grad):
         return (grad.reshape(ctx.shape),)
 
+    # dY = dX reshaped
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx.reshape(ctx.out.shape)
+
 
 class GetItem(Function):
     """The graph node of ``ops.getitem``.
@@ -51,6 +56,11 @@ class GetItem(Function):
             np.add.at(out, ctx.index, grad)  # repeated indices add up
         return (out,)
 
+    # dY = dX[index]
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx[ctx.index]
+
 
 class Concatenate(Function):
     """The graph node of ``ops.concatenate``.
@@ -71,6 +81,11 @@ class Concatenate(Function):
     def backward(ctx, grad):
         return tuple(np.split(grad, ctx.splits, axis=ctx.axis))
 
+    # dY = [dX1, dX2, ...] along axis
+    @staticmethod
+    def jvp(ctx, *dxs):
+        return np.concatenate(dxs, axis=ctx.axis)
+
 
 class Stack(Function):
     """The graph node of ``ops.stack``.
@@ -89,6 +104,11 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, grad):
         return tuple(np.take(grad, i, axis=ctx.axis) for i in range(ctx.count))
+
+    # dY[i] = dXi along the new axis
+    @staticmethod
+    def jvp(ctx, *dxs):
+        return np.stack(dxs, axis=ctx.axis)
 
 
 class BroadcastTo(Function):
@@ -109,6 +129,11 @@ class BroadcastTo(Function):
     @staticmethod
     def backward(ctx, grad):
         return (grad,)
+
+    # dY = dX repeated to the larger shape
+    @staticmethod
+    def jvp(ctx, dx):
+        return np.broadcast_to(dx, ctx.out.shape)
 
 
 class ExpandDims(Function):
@@ -131,6 +156,11 @@ class ExpandDims(Function):
     def backward(ctx, grad):
         return (np.squeeze(grad, axis=ctx.axis),)
 
+    # dY = dX with the new axis
+    @staticmethod
+    def jvp(ctx, dx):
+        return np.expand_dims(dx, ctx.axis)
+
 
 class Squeeze(Function):
     """The graph node of ``ops.squeeze``.
@@ -149,6 +179,11 @@ class Squeeze(Function):
     @staticmethod
     def backward(ctx, grad):
         return (grad.reshape(ctx.shape),)
+
+    # dY = dX without the axes of size 1
+    @staticmethod
+    def jvp(ctx, dx):
+        return dx.reshape(ctx.out.shape)
 
 
 def _is_basic(index):
