@@ -16,6 +16,7 @@ from .callbacks import (
 )
 from .checkpoint import load_checkpoint, read_checkpoint, restore_checkpoint, save_checkpoint
 from .errors import CheckpointError, TrainingConfigError, TrainingDivergedError
+from .gradient_stats import GradientStats
 from .history import History
 from .metrics import accuracy, confusion_matrix, f1, log_loss, mae, mse, precision, r2, recall
 from .progress import ProgressBar
@@ -24,7 +25,7 @@ from .trainer import Trainer
 __all__ = [
     "Trainer", "History",
     "Callback", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler", "ReduceLROnPlateau",
-    "CSVLogger", "TerminateOnNaN", "ProgressBar",
+    "CSVLogger", "TerminateOnNaN", "ProgressBar", "GradientStats",
     "save_checkpoint", "load_checkpoint", "read_checkpoint", "restore_checkpoint",
     "accuracy", "mse", "mae", "r2", "log_loss", "confusion_matrix", "precision", "recall", "f1",
     "TrainingConfigError", "TrainingDivergedError", "CheckpointError",

@@ -47,6 +47,9 @@ class Callback:
     def on_epoch_end(self, epoch, logs=None):
         """After epoch ``epoch`` with its training and validation logs."""
 
+    def on_after_backward(self, step, logs=None):
+        """After backward of batch ``step``, before the optimizer's update: the gradients are in ``.grad``."""
+
     def on_batch_end(self, step, logs=None):
         """After the update of batch ``step`` (counting from 0 within the epoch)."""
 

@@ -215,6 +215,7 @@ class Trainer:
 
         callbacks = self._all_callbacks()
         batch_callbacks = [cb for cb in callbacks if type(cb).on_batch_end is not Callback.on_batch_end]
+        grad_callbacks = [cb for cb in callbacks if type(cb).on_after_backward is not Callback.on_after_backward]
         if initial_epoch == 0:
             self.history = History()
         self.history.params = {"epochs": epochs, "steps": len(loader), "batch_size": loader.batch_size,
@@ -244,6 +245,8 @@ class Trainer:
                     loss = loss_fn(out, Tensor(yb))
                     optimizer.zero_grad()
                     loss.backward()
+                    for cb in grad_callbacks:
+                        cb.on_after_backward(step, batch_logs)
                     optimizer.step(**step_kwargs)
                     value = loss.data.item()  # a Python float: nothing of the graph survives the step
                     n = len(xb)
