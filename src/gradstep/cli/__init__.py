@@ -1,4 +1,4 @@
-"""The ``gradstep`` command: train, evaluate, predict, resume, gradcheck and demo.
+"""The ``gradstep`` command: train, evaluate, predict, resume, report, gradcheck and demo.
 
 One module per subcommand (``gradstep.cli.train``, ...), each with
 ``add_parser(subparsers)`` and ``run(args) -> exit status``. Bad input ends in
@@ -17,9 +17,9 @@ import numpy as np
 
 from .. import __version__
 from ..errors import GradstepError
-from . import demo, evaluate, gradcheck, predict, resume, train
+from . import demo, evaluate, gradcheck, predict, report, resume, train
 
-SUBCOMMANDS = (train, evaluate, predict, resume, gradcheck, demo)
+SUBCOMMANDS = (train, evaluate, predict, resume, report, gradcheck, demo)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,9 +1,22 @@
-"""Test metrics of a trained session, and the table ``train`` and ``evaluate`` print."""
+"""Reports of a run: the test metrics and the table ``train`` and ``evaluate`` print, and ``gradstep report``.
+
+``gradstep report RUN_DIR [--out report.html]`` writes the run's HTML report
+(``gradstep.viz.report``): what was run, the curves, the learning rate, the
+gradient statistics, the test metrics and the confusion matrix, in one
+self-contained file. ``train`` and ``resume`` write it as ``RUN_DIR/report.html``
+when they finish.
+"""
+
+from pathlib import Path
 
 import numpy as np
 
+from ..errors import GradstepError
 from ..train import metrics as M
+from .rundir import read_run
 from .table import format_table
+
+HELP = "write a run folder's self-contained HTML report (curves, gradients, test metrics)"
 
 
 def evaluate_session(session, trainer, X_scaled, y_targets, y_raw):
@@ -37,3 +50,57 @@ def metrics_table(results):
     accuracy  0.9750
     """
     return format_table(["metric", "value"], [(name, f"{value:.4f}") for name, value in results.items()])
+
+
+def model_summary(session):
+    """The summary table of the session's network (layers, output shapes, parameter counts)."""
+    return session.network.module.summary(input_shape=(int(session.dataset.X.shape[1]),))
+
+
+def write_report(run_dir, summary=None, out=None):
+    """Write the HTML report of ``run_dir`` (default ``run_dir/report.html``); returns its Path."""
+    from ..viz.report import write_run_report  # matplotlib loads only here
+
+    return write_run_report(run_dir, out=out, summary=summary)
+
+
+def add_parser(subparsers):
+    """Register ``gradstep report RUN_DIR [--out FILE]``.
+
+    >>> from gradstep.cli import build_parser
+    >>> args = build_parser().parse_args(["report", "runs/a", "--out", "a.html"])
+    >>> args.run_dir, args.out
+    ('runs/a', 'a.html')
+    """
+    parser = subparsers.add_parser("report", help=HELP, description=HELP)
+    parser.add_argument("run_dir", metavar="RUN_DIR", help="a folder written by gradstep train")
+    parser.add_argument("--out", metavar="FILE", help="where to write the HTML (default RUN_DIR/report.html)")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args):
+    """Read the run folder, rebuild its network for the summary, and write the report.
+
+    >>> import contextlib, io, os, tempfile
+    >>> from gradstep.cli import main
+    >>> out = os.path.join(tempfile.mkdtemp(), "run")
+    >>> with contextlib.redirect_stdout(io.StringIO()) as printed:
+    ...     statuses = (main(["train", "--data", "iris", "--hidden", "4", "--epochs", "2", "--quiet", "--out", out]),
+    ...                 main(["report", out, "--out", os.path.join(out, "again.html")]))
+    >>> statuses
+    (0, 0)
+    >>> "best epoch" in open(os.path.join(out, "again.html")).read()
+    True
+    """
+    from .session import Session  # the data loaders load only for this command
+
+    run_dir, config = read_run(args.run_dir)
+    try:
+        summary = model_summary(Session(config["options"]))
+    except (GradstepError, KeyError) as err:  # the data set moved away: the report goes on without the table
+        summary = f"(model summary unavailable: {err})"
+    out = Path(args.out) if args.out is not None else None
+    path = write_report(run_dir, summary=summary, out=out)
+    print(f"report: {path}")
+    return 0

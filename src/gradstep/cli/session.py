@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import Standardizer
-from ..train import Callback, CSVLogger, EarlyStopping, Trainer
+from ..train import Callback, CSVLogger, EarlyStopping, GradientStats, Trainer
 from .datasets import load_dataset, split_dataset
 from .errors import CommandLineError
 from .networks import build_network, build_optimizer, check_model_fits_task
@@ -115,10 +115,11 @@ class Session:
                        callbacks=list(callbacks), progress=progress)  # fmt: skip
 
     def run_callbacks(self, run_dir, append):
-        """history.csv, early stopping (when asked) and the per-epoch save of model.safetensors."""
+        """history.csv, early stopping (when asked), gradient_stats.json and the per-epoch save of model.safetensors."""
         callbacks = [CSVLogger(run_dir / "history.csv", append=append)]
         if self.options["early_stopping"] is not None:
             callbacks.append(EarlyStopping(monitor="val_loss", patience=self.options["early_stopping"]))
+        callbacks.append(GradientStats(path=run_dir / "gradient_stats.json"))  # before the save that keeps its records
         callbacks.append(SaveRun(run_dir / "model.safetensors"))
         return callbacks
 

@@ -7,9 +7,11 @@ features, seed 0, a progress bar, a table of test metrics and ``runs/<date-time>
 
 import sys
 
+import numpy as np
+
 from .. import __version__
 from .options import add_train_options, resolve_train_options
-from .report import evaluate_session, metrics_table
+from .report import evaluate_session, metrics_table, model_summary, write_report
 from .rundir import new_run_dir, save_plots, write_json
 from .session import Session
 
@@ -32,7 +34,7 @@ def add_parser(subparsers):
 
 
 def finish_run(session, trainer, run_dir, config, command):
-    """After fit: metrics.json, the plots, config.json and the printed table of test metrics."""
+    """After fit: metrics.json, the plots, config.json, report.html and the printed table of test metrics."""
     results, confusion = evaluate_session(session, trainer, session.X_test, session.y_test, session.raw_y_test)
     history = trainer.history
     summary = {
@@ -49,11 +51,12 @@ def finish_run(session, trainer, run_dir, config, command):
     config["epochs_trained"] = trainer.epoch
     config["stop_reason"] = trainer.stop_reason
     write_json(run_dir / "config.json", config)
+    report = write_report(run_dir, summary=model_summary(session))
     if trainer.stop_reason:
         print(trainer.stop_reason)
     print(f"\ntest metrics ({len(session.X_test)} examples, after {trainer.epoch} epochs, {command})")
     print(metrics_table(results))
-    print(f"\nrun folder: {run_dir}")
+    print(f"\nrun folder: {run_dir} (report: {report.name})")
 
 
 def run(args):
@@ -71,7 +74,7 @@ def run(args):
     >>> "test metrics (30 examples, after 1 epochs, train)" in printed.getvalue()
     True
     >>> sorted(os.listdir(out))
-    ['config.json', 'confusion.png', 'curves.png', 'history.csv', 'metrics.json', 'model.safetensors']
+    ['config.json', 'confusion.png', 'curves.png', 'gradient_stats.json', 'history.csv', 'metrics.json', 'model.safetensors', 'report.html']
     """
     options = resolve_train_options(args)
     if options["schedule"] == "cosine":  # fix the horizon, so that resume continues the same schedule
@@ -82,6 +85,7 @@ def run(args):
     data = session.dataset
     config = {
         "gradstep": __version__,
+        "numpy": np.__version__,
         "argv": ["gradstep", *sys.argv[1:]],
         "options": options,
         "data": {

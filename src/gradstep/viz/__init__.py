@@ -18,6 +18,7 @@ from .curves import best_epoch, plot_curves, plot_history, plot_learning_rates
 from .gradients import gradient_norms, plot_gradient_norms
 from .graph import Graph, GraphNode, draw_graph
 from .landscape import plot_loss_landscape
+from .report import report, run_report, write_run_report
 
 __all__ = [
     "plot_history", "plot_curves", "plot_learning_rates", "best_epoch",
@@ -25,4 +26,5 @@ __all__ = [
     "plot_activations", "activation_curves", "ACTIVATIONS",
     "plot_gradient_norms", "gradient_norms",
     "draw_graph", "Graph", "GraphNode",
+    "report", "run_report", "write_run_report",
 ]  # fmt: skip
