@@ -13,7 +13,8 @@ subpackages re-export the classes where users look for them
     |  |- TrainingConfigError           ... given to a Trainer, callback or metric
     |  |- StateDictError                a state dict whose names do not match the module
     |  |- CommandLineError              bad command-line input (printed as one line, exit status 2)
-    |  `- UnknownDemoError              a demo name that does not exist
+    |  |- UnknownDemoError              a demo name that does not exist
+    |  `- ReportError                   a run folder or object the HTML run report cannot be made from
     |- DataError (ValueError)           data that cannot be learnt from or loaded
     |  `- DataFormatError               a file whose content is not what its format promises
     |- NotFittedError (ValueError, AttributeError)  a model or transformer used before fit
@@ -115,6 +116,14 @@ class UnknownDemoError(ArgumentError):
     """A demo name that is not in ``gradstep.demos.DEMOS`` (also a ValueError).
 
     >>> issubclass(UnknownDemoError, ValueError)
+    True
+    """
+
+
+class ReportError(ArgumentError):
+    """A run folder (or object) the HTML run report cannot be made from, e.g. a folder without config.json.
+
+    >>> issubclass(ReportError, ValueError)
     True
     """
 
@@ -275,7 +284,7 @@ class ConvergenceWarning(GradstepWarning):
 
 __all__ = [
     "GradstepError", "ShapeError", "ArgumentError", "OptimizerError", "TrainingConfigError", "StateDictError",
-    "CommandLineError", "UnknownDemoError", "DataError", "DataFormatError", "NotFittedError", "DTypeError",
+    "CommandLineError", "UnknownDemoError", "ReportError", "DataError", "DataFormatError", "NotFittedError", "DTypeError",
     "GraphFreedError", "GradcheckError", "TrainingDivergedError", "CheckpointError", "DatasetNotFoundError",
     "MissingDependencyError",
     "GradstepWarning", "DataConversionWarning", "IllConditionedWarning", "StepSizeWarning", "ConvergenceWarning",

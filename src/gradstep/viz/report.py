@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import GradstepError
+from ..errors import ReportError
 from ._style import COLORS, close, style_axes, subplots
 from .confusion import plot_confusion_matrix
 from .curves import best_epoch, plot_history
@@ -44,14 +44,6 @@ img { max-width: 100%; height: auto; display: block; margin: 0.5em 0; }
 .note { color: #666; font-size: 0.9em; }
 .columns { display: flex; flex-wrap: wrap; gap: 2.5em; align-items: flex-start; }
 """
-
-
-class ReportError(GradstepError):
-    """A run folder or object the report cannot be made from.
-
-    >>> issubclass(ReportError, GradstepError)
-    True
-    """
 
 
 # ----- collecting the numbers ---------------------------------------------------------------
@@ -101,7 +93,7 @@ def run_report(run_dir, summary=None):
     >>> run_report("no/such/run")
     Traceback (most recent call last):
     ...
-    gradstep.viz.report.ReportError: report: no/such/run is not a run folder: it has no config.json
+    gradstep.errors.ReportError: report: no/such/run is not a run folder: it has no config.json
     """
     run_dir = Path(run_dir)
     config = _read_json(run_dir / "config.json", "the run's configuration")
@@ -427,7 +419,7 @@ def write_run_report(run_dir, out=None, summary=None):
     >>> write_run_report("no/such/run")
     Traceback (most recent call last):
     ...
-    gradstep.viz.report.ReportError: report: no/such/run is not a run folder: it has no config.json
+    gradstep.errors.ReportError: report: no/such/run is not a run folder: it has no config.json
     """
     page = render(run_report(run_dir, summary=summary))
     out = Path(out) if out is not None else Path(run_dir) / "report.html"
