@@ -101,3 +101,38 @@ def make_linear_regression(config):
         state["coef"] = np.ravel(LinearRegression(solver="normal", fit_intercept=False).fit(X, y).coef_)
 
     return Impl(run, lambda: {"coef": [float(c) for c in state["coef"]]})
+
+
+def _set_weights(layer, W, b):
+    """Copy reference weights stored (in, out) into a Linear, whatever its layout ((out, in) is PyTorch's)."""
+    layer.weight.data[...] = W if layer.weight.shape == W.shape else W.T
+    layer.bias.data[...] = b
+
+
+def make_compiled(config):
+    """The PyTorch-style loop over the same batches, its step made by gradstep.compile (SGD folded into BLAS)."""
+    import numpy as np
+
+    import gradstep
+    from gradstep import nn
+
+    X, y = mlp.load(config)
+    layers = []
+    for fan_in, fan_out in zip(mlp.SIZES[:-1], mlp.SIZES[1:]):
+        layers += [nn.Linear(fan_in, fan_out, dtype=np.float32), nn.ReLU()]
+    model = nn.Sequential(*layers[:-1])
+    params = mlp.initial_params()
+    rng = np.random.default_rng(1)
+    state = {}
+
+    def run():
+        for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
+            _set_weights(layer, W, b)
+        step = gradstep.compile(model, nn.CrossEntropyLoss(), _optimizer(config, model.parameters()))
+        total = 0.0
+        for idx in mlp.batches(len(X), config["batch"], rng):
+            yb = y[idx]
+            total += step(X[idx], yb) * len(yb)
+        state["loss"] = total / len(X)
+
+    return Impl(run, lambda: {"loss": state["loss"]})

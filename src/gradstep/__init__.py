@@ -15,6 +15,7 @@ from .errors import (
     ArgumentError, DataError, DTypeError, GradcheckError, GradstepError, GraphFreedError, NotFittedError, ShapeError,
     TrainingDivergedError,
 )
+from .errors import CompileError, CompileWarning
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import gradcheck
 from .random import manual_seed
@@ -22,6 +23,7 @@ from .tensor import Tensor
 from . import ops
 from . import autograd, numerical
 from . import data, nn, optim, train  # the core packages need only NumPy
+from .compile import compile  # noqa: A004  the function; the package is gradstep/compile/
 
 __version__ = "0.1.0"
 
@@ -32,5 +34,6 @@ __all__ = [
     "set_default_dtype", "get_default_dtype", "manual_seed", "gradcheck",
     "errors", "GradstepError", "ShapeError", "ArgumentError", "DTypeError", "GraphFreedError", "GradcheckError",
     "DataError", "NotFittedError", "TrainingDivergedError",
+    "CompileError", "CompileWarning", "compile",
     "ops", "nn", "optim", "data", "train", "autograd", "numerical",
 ]  # fmt: skip

@@ -225,6 +225,14 @@ class CheckpointError(GradstepError, ValueError):
     """
 
 
+class CompileError(GradstepError, RuntimeError):
+    """``gradstep.compile(..., strict=True)`` met a step it cannot compile; the message names the reason.
+
+    >>> issubclass(CompileError, RuntimeError)
+    True
+    """
+
+
 class DatasetNotFoundError(GradstepError, FileNotFoundError):
     """Data set files that are not where gradstep looked; the message says where to put them.
 
@@ -282,10 +290,18 @@ class ConvergenceWarning(GradstepWarning):
     """
 
 
+class CompileWarning(GradstepWarning):
+    """A compiled step fell back to eager execution; the message names the reason (warned once per step).
+
+    >>> issubclass(CompileWarning, UserWarning)
+    True
+    """
+
+
 __all__ = [
     "GradstepError", "ShapeError", "ArgumentError", "OptimizerError", "TrainingConfigError", "StateDictError",
     "CommandLineError", "UnknownDemoError", "ReportError", "DataError", "DataFormatError", "NotFittedError", "DTypeError",
     "GraphFreedError", "GradcheckError", "TrainingDivergedError", "CheckpointError", "DatasetNotFoundError",
-    "MissingDependencyError",
-    "GradstepWarning", "DataConversionWarning", "IllConditionedWarning", "StepSizeWarning", "ConvergenceWarning",
+    "MissingDependencyError", "CompileError",
+    "GradstepWarning", "CompileWarning", "DataConversionWarning", "IllConditionedWarning", "StepSizeWarning", "ConvergenceWarning",
 ]  # fmt: skip

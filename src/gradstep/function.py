@@ -36,6 +36,7 @@ its backward returns arrays nothing else refers to).
 
 import numpy as np
 
+from . import tracing
 from .grad_mode import _ForwardGrad, _GradMode
 from .tensor import Tensor
 
@@ -159,4 +160,6 @@ class Function:
         level = _ForwardGrad.level
         if level is not None:  # forward mode: push the inputs' tangents through this op
             level.propagate(cls, ctx, inputs, result)
+        if tracing.recorder is not None:  # gradstep.compile is recording a step
+            tracing.recorder.record(cls, inputs, attrs, result)
         return result

@@ -9,7 +9,7 @@ the gradient of ``cross_entropy`` with respect to the logits is
 
 import numpy as np
 
-from .. import ops
+from .. import ops, tracing
 from ..errors import DTypeError, ShapeError
 from ..ops._lift import as_tensor
 from ..ops.loss import (
@@ -141,9 +141,14 @@ def dropout(x, p=0.5, training=True, seed=None):
     dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.dtype(np.float64)
     if p == 1.0:
         return ops.mul(x, Tensor(np.zeros(x.shape, dtype)))
-    keep = as_generator(seed).random(x.shape, dtype=dtype) >= dtype.type(p)
-    mask = keep * dtype.type(1.0 / (1.0 - p))  # m_i = [kept] / (1 - p): E[m_i] = 1
-    return ops.mul(x, Tensor(mask))
+    mask = tracing.generated(Tensor(_dropout_mask(x.shape, dtype, p, seed)), _dropout_mask, x.shape, dtype, p, seed)
+    return ops.mul(x, mask)
+
+
+def _dropout_mask(shape, dtype, p, seed):
+    """A fresh mask of inverted dropout, drawn from ``seed``'s generator (a compiled step draws one per step)."""
+    keep = as_generator(seed).random(shape, dtype=dtype) >= dtype.type(p)
+    return keep * dtype.type(1.0 / (1.0 - p))  # m_i = [kept] / (1 - p): E[m_i] = 1
 
 
 def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=True, momentum=0.1, eps=1e-5):
@@ -184,18 +189,18 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Tr
         centered = x - mean
         var = (centered * centered).mean(axis=axes, keepdims=True)  # biased: divided by n
         x_hat = centered / ops.sqrt(var + dtype(eps))
-        # r <- (1 - m) r + m * stat ; the running variance uses the unbiased n / (n - 1) estimate
-        if running_mean is not None:
-            running_mean *= 1 - momentum
-            running_mean += momentum * mean.data.reshape(-1)
-        if running_var is not None:
-            running_var *= 1 - momentum
-            running_var += (momentum * count / (count - 1)) * var.data.reshape(-1)
+        if running_mean is not None or running_var is not None:
+            tracing.side_effect(_update_running_stats, running_mean, running_var, mean, var, momentum, count)
     else:
         if running_mean is None or running_var is None:
             raise ArgumentError("batch_norm: evaluation mode needs running_mean and running_var")
-        inv_std = (1.0 / np.sqrt(running_var + eps)).astype(x.dtype).reshape(param_shape)
-        shift = (-np.asarray(running_mean, dtype=x.dtype)).reshape(param_shape) * inv_std
+        inv_std = tracing.generated(
+            Tensor(_inverse_std(running_var, eps, x.dtype, param_shape)), _inverse_std, running_var, eps, x.dtype, param_shape
+        )
+        shift = tracing.generated(
+            Tensor(_shift(running_mean, inv_std.data, x.dtype, param_shape)), _shift, running_mean, inv_std, x.dtype, param_shape
+        )
+        inv_std, shift = inv_std.data, shift.data
         if weight is None:
             return x * inv_std + shift  # (x - mu) / sigma as one multiply and one add
         scale = ops.reshape(weight, param_shape) * inv_std
@@ -206,6 +211,26 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Tr
     if bias is not None:
         x_hat = x_hat + ops.reshape(bias, param_shape)
     return x_hat
+
+
+def _update_running_stats(running_mean, running_var, mean, var, momentum, count):
+    """r <- (1 - m) r + m * stat in place; the running variance uses the unbiased n / (n - 1) estimate."""
+    if running_mean is not None:
+        running_mean *= 1 - momentum
+        running_mean += momentum * mean.reshape(-1)
+    if running_var is not None:
+        running_var *= 1 - momentum
+        running_var += (momentum * count / (count - 1)) * var.reshape(-1)
+
+
+def _inverse_std(running_var, eps, dtype, shape):
+    """1 / sqrt(r_var + eps) in ``dtype``, shaped to broadcast over the input."""
+    return (1.0 / np.sqrt(running_var + eps)).astype(dtype).reshape(shape)
+
+
+def _shift(running_mean, inv_std, dtype, shape):
+    """-r_mean / sqrt(r_var + eps): the offset of evaluation-mode normalisation."""
+    return (-np.asarray(running_mean, dtype=dtype)).reshape(shape) * inv_std
 
 
 # ----- input checks of the losses ------------------------------------------------------

@@ -9,7 +9,7 @@ from . import functional as F
 from . import init as initializers
 from .activations import ReLU
 from .errors import ArgumentError
-from .module import Module, Parameter
+from .module import Module, Parameter, _structure
 
 
 class Linear(Module):
@@ -100,6 +100,7 @@ class Sequential(Module):
         if not isinstance(layer, Module):
             raise ArgumentError(f"Sequential: layers must be Modules, got {type(layer).__name__} at position {len(self._layers)}")
         self._layers.append(layer)
+        _structure[0] += 1  # a compiled step re-traces
         return self
 
     def forward(self, x):
@@ -163,6 +164,7 @@ class ModuleList(Module):
         if not isinstance(module, Module):
             raise ArgumentError(f"ModuleList: items must be Modules, got {type(module).__name__}")
         self._items.append(module)
+        _structure[0] += 1  # a compiled step re-traces
         return self
 
     def extend(self, modules):

@@ -28,6 +28,21 @@ from .errors import StateDictError
 # attributes of every Module that are bookkeeping, never members
 _INTERNAL = frozenset(("_buffers", "training"))
 
+#: Bumped whenever a module gets a new parameter, sub-module, container of them or buffer array:
+#: ``gradstep.compile`` re-traces its step when this number changed (``structure_version()``).
+_structure = [0]
+
+
+def structure_version():
+    """A number that changes whenever a parameter, sub-module or buffer of any Module is replaced.
+
+    >>> from gradstep import nn
+    >>> before = structure_version(); layer = nn.Linear(2, 2); layer.weight = nn.Parameter([[1.0, 0.0], [0.0, 1.0]])
+    >>> structure_version() != before
+    True
+    """
+    return _structure[0]
+
 
 class Parameter(Tensor):
     """A Tensor that is a trainable weight of a Module: always floating, requires grad by default.
@@ -124,6 +139,7 @@ class Module:
         if name in self.__dict__:
             raise StateDictError(f"register_buffer: {type(self).__name__} already has an attribute {name!r}")
         self._buffers[name] = np.asarray(getattr(array, "data", array))
+        _structure[0] += 1
 
     def __getattr__(self, name):
         # called only when normal lookup fails: buffers live in self._buffers
@@ -138,7 +154,10 @@ class Module:
         buffers = self.__dict__.get("_buffers")
         if buffers is not None and name in buffers:
             buffers[name] = np.asarray(getattr(value, "data", value))
+            _structure[0] += 1
         else:
+            if isinstance(value, (Module, Tensor, list, tuple, dict)):
+                _structure[0] += 1
             object.__setattr__(self, name, value)
 
     # ----- discovery ----------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""The SGD update folded into BLAS calls: W <- W - lr * dW without ever storing dW (needs SciPy).
+
+For a layer y = x W^T + b (W of shape (out, in), C order) the weight gradient
+is dW = G^T X. SciPy's ``gemm`` computes C <- alpha op(A) op(B) + beta C in
+place on a Fortran-ordered C; W^T is exactly that (the same memory read in
+Fortran order), so one call with alpha = -lr, beta = 1 makes the update:
+
+    W^T <- -lr X^T G + W^T               (gemm; at batch 1 the rank-1 ``ger``)
+    b   <- -lr G^T 1 + b                 (gemv; at batch 1 ``axpy``)
+
+Without SciPy ``available`` is False and the compiled step computes dW and
+lets the optimizer apply it, as eager does.
+"""
+
+import numpy as np
+
+try:  # SciPy is optional for the core: the compiled step works without these levers
+    from scipy.linalg import blas as _blas
+except ImportError:  # pragma: no cover - exercised only where SciPy is absent
+    _blas = None
+
+available = _blas is not None
+
+_PREFIX = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}
+
+
+def supports(dtype):
+    """True when the folded update can run on arrays of ``dtype`` (float32 or float64, SciPy installed).
+
+    >>> import numpy as np
+    >>> supports(np.dtype(np.int64))
+    False
+    """
+    return available and np.dtype(dtype) in _PREFIX
+
+
+def _routine(name, dtype):
+    return getattr(_blas, _PREFIX[np.dtype(dtype)] + name)
+
+
+def _written(result, target):
+    """BLAS wrappers return their output; copy it into ``target`` in the rare case it is not the same memory."""
+    if result is not target and not np.shares_memory(result, target):
+        target[...] = result
+
+
+class WeightUpdate:
+    """``W <- W - lr * dW`` with dW = G^T X (``out_in``) or X^T G, in one BLAS call on W's memory.
+
+    >>> import numpy as np
+    >>> if available:
+    ...     w = np.ones((2, 3), np.float32); x = np.ones((4, 3), np.float32); g = np.ones((4, 2), np.float32)
+    ...     WeightUpdate(w, out_in=True)(x, g, 0.5); print(w[0, 0])   # 1 - 0.5 * 4
+    ... else:
+    ...     print(-1.0)
+    -1.0
+    """
+
+    def __init__(self, weight, out_in):
+        self.weight, self.out_in = weight, out_in
+        self.gemm = _routine("gemm", weight.dtype)
+        self.ger = _routine("ger", weight.dtype)
+
+    def __call__(self, x, g, lr):
+        wt = self.weight.T  # Fortran-ordered view: BLAS updates it in place
+        if x.shape[0] == 1:  # batch of one: a rank-1 update
+            u, v = (x[0], g[0]) if self.out_in else (g[0], x[0])
+            _written(self.ger(-lr, u, v, a=wt, overwrite_a=1), wt)
+            return
+        a, b = (x.T, g.T) if self.out_in else (g.T, x.T)
+        _written(self.gemm(-lr, a, b, beta=1.0, c=wt, trans_b=1, overwrite_c=1), wt)
+
+
+class BiasUpdate:
+    """``b <- b - lr * sum_rows(G)`` as one gemv (axpy at batch 1) on b's memory.
+
+    >>> import numpy as np
+    >>> if available:
+    ...     b = np.zeros(2); BiasUpdate(b)(np.ones((3, 2)), 0.5); print(b)
+    ... else:
+    ...     print(np.array([-1.5, -1.5]))
+    [-1.5 -1.5]
+    """
+
+    def __init__(self, bias):
+        self.bias = bias
+        self.gemv = _routine("gemv", bias.dtype)
+        self.axpy = _routine("axpy", bias.dtype)
+        self.ones = np.ones(0, bias.dtype)
+
+    def __call__(self, g, lr):
+        b = self.bias
+        if g.shape[0] == 1:
+            _written(self.axpy(g[0], b, a=-lr), b)
+            return
+        if self.ones.shape[0] != g.shape[0]:
+            self.ones = np.ones(g.shape[0], b.dtype)
+        _written(self.gemv(-lr, g.T, self.ones, beta=1.0, y=b, overwrite_y=1), b)

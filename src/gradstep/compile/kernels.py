@@ -1,0 +1,179 @@
+"""Replay forms of the hot ops: the same formulas as their ``Function`` in ``gradstep.ops``, written into buffers.
+
+A kernel replaces one recorded node. Its buffers are allocated once, from the
+traced shapes; ``forward(v)`` reads the slot values ``v[i]`` and writes its
+output buffer into ``v[out]``; ``backward(v, g, owns)`` returns one gradient
+per input (None where none is needed or where the update was already applied,
+see ``fold``). Every product, sum and elementwise pass is the call the op
+makes, in the same order, only with ``out=``: tests check the bits against
+eager. Ops without a kernel replay through their own forward and backward
+(``program.OpNode``).
+
+Kernels exist for ``linear``, ``linear_relu`` and ``softmax_cross_entropy``
+(integer labels): the nodes of an MLP step.
+"""
+
+import numpy as np
+
+from ..ops import linear as _linear_op
+from ..ops._rowwise import _BLAS_FLOATS
+from . import blas
+
+_layout = []  # [True] once the weight layout of ops.linear is known to be PyTorch's (out, in)
+
+
+def weight_is_out_in():
+    """True when ``ops.linear`` takes its weight as (out_features, in_features), PyTorch's layout.
+
+    >>> isinstance(weight_is_out_in(), bool)
+    True
+    """
+    if not _layout:
+        from ..errors import ShapeError
+        from ..tensor import Tensor
+
+        try:  # x (1, 2) with a (3, 2) weight works only in the (out, in) layout
+            _linear_op(Tensor(np.ones((1, 2))), Tensor(np.ones((3, 2))))
+            _layout.append(True)
+        except ShapeError:
+            _layout.append(False)
+    return _layout[0]
+
+
+class Rate:
+    """The learning rate of one parameter group for the current step (set before each replay)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = 0.0
+
+
+class Affine:
+    """Kernel of ``linear`` (y = x W^T + b) and, with ``relu``, of ``linear_relu`` (max(0, y) in y's buffer).
+
+    ``fold_weight`` / ``fold_bias``: a ``Rate`` when plain SGD's update is applied right here, in
+    the gradient's BLAS call (``blas.WeightUpdate``), instead of returning the gradient.
+    """
+
+    fresh = True
+
+    def __init__(self, node, values, relu, fold_weight=None, fold_bias=None):
+        x, w = values[node.in_slots[0]], values[node.in_slots[1]]
+        self.ins, self.out, self.needs, self.relu = node.in_slots, node.out, node.needs, relu
+        self.has_bias = len(node.in_slots) > 2
+        n, dtype = x.shape[0], values[node.out].dtype
+        self.out_in = weight_is_out_in()
+        units = w.shape[0] if self.out_in else w.shape[1]
+        self.y = np.empty((n, units), dtype)
+        self.gx = np.empty(x.shape, dtype) if self.needs[0] else None
+        self.gw = np.empty(w.shape, dtype) if self.needs[1] else None
+        self.gb = np.empty(units, dtype) if self.has_bias and self.needs[2] else None
+        self.mask = np.empty((n, units), bool) if relu else None
+        self.ones = np.ones(n, dtype)
+        self.fold_weight = fold_weight if self.needs[1] else None
+        self.fold_bias = fold_bias if self.gb is not None else None
+        self.weight_update = blas.WeightUpdate(w, self.out_in) if self.fold_weight is not None else None
+        self.bias_update = blas.BiasUpdate(values[node.in_slots[2]]) if self.fold_bias is not None else None
+
+    @staticmethod
+    def applies(node, values):
+        """True for 2-D float input and weight of one dtype (what BLAS runs)."""
+        x, w, y = values[node.in_slots[0]], values[node.in_slots[1]], values[node.out]
+        return x.ndim == 2 and w.ndim == 2 and x.dtype == w.dtype == y.dtype and x.dtype in _BLAS_FLOATS
+
+    def forward(self, v):
+        w = v[self.ins[1]]
+        y = np.matmul(v[self.ins[0]], w.T if self.out_in else w, out=self.y)  # Y = X W^T
+        if self.has_bias:
+            y += v[self.ins[2]]  # + b
+        if self.relu:
+            np.maximum(y, 0, out=y)  # A = max(0, Z) in the product's buffer
+        v[self.out] = y
+
+    def backward(self, v, g, owns):
+        if self.relu:  # G_z = G [A > 0]
+            active = np.greater(self.y, 0, out=self.mask)
+            g = np.multiply(g, active, out=g) if owns else g * active
+        x, w = v[self.ins[0]], v[self.ins[1]]
+        gx = np.matmul(g, w if self.out_in else w.T, out=self.gx) if self.gx is not None else None  # dL/dX = G W
+        gw = gb = None
+        if self.gw is not None:
+            if self.fold_weight is not None:  # W <- W - lr G^T X in one BLAS call, after G W used the old W
+                self.weight_update(x, g, self.fold_weight.value)
+            elif x.shape[0] == 1:  # dL/dW = G^T X: at batch 1 the outer product, through einsum as ops.linear
+                gw = np.einsum("ki,kj->ij", g, x, out=self.gw) if self.out_in else np.einsum("ki,kj->ij", x, g, out=self.gw)
+            else:
+                gw = np.matmul(g.T, x, out=self.gw) if self.out_in else np.matmul(x.T, g, out=self.gw)
+        if self.gb is not None:
+            if self.fold_bias is not None:  # b <- b - lr sum_rows G
+                self.bias_update(g, self.fold_bias.value)
+            elif g.shape[0] == 1:  # dL/db = sum_rows G: the one row
+                gb = self.gb
+                gb[...] = g[0]
+            else:
+                gb = np.matmul(self.ones, g, out=self.gb)
+        return (gx, gw, gb) if self.has_bias else (gx, gw)
+
+
+class SoftmaxCrossEntropy:
+    """Kernel of ``softmax_cross_entropy`` with integer labels, no class weights, "mean" or "sum".
+
+    Forward keeps softmax(z) in its buffer; backward turns that buffer into (softmax - onehot) g.
+    """
+
+    fresh = True
+
+    def __init__(self, node, values):
+        z = values[node.in_slots[0]]
+        n, k = z.shape
+        dtype = z.dtype
+        self.ins, self.out, self.n, self.k = node.in_slots, node.out, n, k
+        self.mean = node.attrs.get("reduction", "mean") == "mean"
+        self.p = np.empty((n, k), dtype)
+        self.narrow = k <= 32  # row maxima over the contiguous transpose, as ops._rowwise.row_maxima
+        self.zt = np.empty((k, n), dtype) if self.narrow else None
+        self.rowmax = np.empty(n, dtype)
+        self.total = np.empty(n, dtype)
+        self.losses = np.empty(n, dtype)
+        self.picked = np.empty(n, dtype)
+        self.base = np.arange(0, n * k, k)
+        self.at_label = np.empty(n, self.base.dtype)
+        self.ones = np.ones(k, dtype)
+        self.count = dtype.type(n)
+
+    @staticmethod
+    def applies(node, values):
+        z, t = values[node.in_slots[0]], values[node.in_slots[1]]
+        return (
+            len(node.in_slots) == 2 and node.attrs.get("weight") is None
+            and node.attrs.get("reduction", "mean") in ("mean", "sum")
+            and z.ndim == 2 and z.shape[0] > 0 and z.dtype in _BLAS_FLOATS and t.dtype.kind in "iu" and not node.needs[1]
+        )  # fmt: skip
+
+    def forward(self, v):
+        z, p = v[self.ins[0]], self.p
+        if self.narrow:
+            np.copyto(self.zt, z.T)
+            np.maximum.reduce(self.zt, axis=0, out=self.rowmax)
+        else:
+            z.max(axis=1, out=self.rowmax)
+        np.subtract(z, self.rowmax[:, None], out=p)  # log-sum-exp trick: z - max_k z
+        np.add(self.base, v[self.ins[1]], out=self.at_label, casting="unsafe")  # flat index i k + y_i
+        np.take(p.reshape(-1), self.at_label, out=self.picked)
+        np.exp(p, out=p)
+        np.matmul(p, self.ones, out=self.total)
+        p /= self.total[:, None]  # softmax(z)
+        losses = np.log(self.total, out=self.losses)
+        losses -= self.picked  # -log softmax(z)_y = logsumexp(z) - z_y
+        total = losses.sum()
+        if self.mean:
+            total = total / self.count
+        v[self.out] = np.asarray(total, dtype=p.dtype)
+
+    def backward(self, v, g, owns):
+        if self.mean:
+            g = g / self.count  # dL/dl_i = g / n
+        gz = np.multiply(self.p, g, out=self.p)  # (softmax - onehot) g
+        gz.reshape(-1)[self.at_label] -= g
+        return gz, None
