@@ -34,6 +34,7 @@ def _mlp_impls(optimizer):
     impls = {
         "gradstep Trainer.fit": gradstep_api.make_trainer,
         "gradstep MLPClassifier.fit": gradstep_api.make_mlp_classifier,
+        "gradstep compiled": gradstep_api.make_compiled,
         "gradstep ops + hand update": mlp.make_gradstep_ops,
         "pytorch": mlp.make_torch,
         "sklearn MLPClassifier": mlp.make_sklearn,
@@ -50,6 +51,7 @@ def _throughput(batch, n, quick_n):
         dict(n=n, batch=batch, optimizer="sgd", lr=0.01),
         {
             "gradstep Trainer.fit": gradstep_api.make_trainer,
+            "gradstep compiled": gradstep_api.make_compiled,
             "gradstep ops + hand update": mlp.make_gradstep_ops,
             "pytorch": mlp.make_torch,
             "numpy": mlp.make_numpy,
@@ -87,6 +89,7 @@ WORKLOADS = {
         dict(n=logreg.N, batch=256, lr=0.1, epochs=5),
         {
             "gradstep LogisticRegression.fit": gradstep_api.make_logistic_regression,
+            "gradstep compiled": gradstep_api.make_compiled_logreg,
             "gradstep ops + hand update": logreg.make_gradstep_ops,
             "pytorch": logreg.make_torch,
             "sklearn SGDClassifier": logreg.make_sklearn,
@@ -114,6 +117,7 @@ WORKLOADS = {
         dict(n=60000, batch=128, optimizer="sgd", lr=0.1),
         {
             "gradstep Trainer.fit": gradstep_api.make_trainer,
+            "gradstep compiled": gradstep_api.make_compiled,
             "gradstep ops + hand update": mlp.make_gradstep_ops,
             "pytorch": mlp.make_torch,
             "numpy": mlp.make_numpy,

@@ -136,3 +136,36 @@ def make_compiled(config):
         state["loss"] = total / len(X)
 
     return Impl(run, lambda: {"loss": state["loss"]})
+
+
+def make_compiled_logreg(config):
+    """nn.Linear(100, 1) in float64, nn.BCEWithLogitsLoss, optim.SGD, the step made by gradstep.compile."""
+    import numpy as np
+
+    import gradstep
+    from gradstep import nn, optim
+
+    from datasets import log_loss
+
+    X, y = logreg.load(config)
+    Y = y.astype(np.float64).reshape(-1, 1)
+    batch = config["batch"]
+    rng = np.random.default_rng(1)
+    model = nn.Linear(logreg.D, 1, dtype=np.float64)
+    state = {}
+
+    def run():
+        model.weight.data[...] = 0
+        model.bias.data[...] = 0
+        step = gradstep.compile(model, nn.BCEWithLogitsLoss(), optim.SGD(model.parameters(), lr=config["lr"]))
+        for _ in range(config["epochs"]):
+            order = rng.permutation(len(X))
+            for i in range(0, len(X), batch):
+                idx = order[i : i + batch]
+                step(X[idx], Y[idx])
+
+    def report():
+        z = X @ model.weight.data.reshape(-1) + model.bias.data[0]
+        return {"log_loss": log_loss(1 / (1 + np.exp(-z)), y)}
+
+    return Impl(run, report)

@@ -242,3 +242,11 @@ def test_tensors_as_inputs_and_loss_returned_as_float():
     _, _, step = compiled()
     loss = step(gradstep.Tensor(X[:8]), gradstep.Tensor(Y[:8]))
     assert type(loss) is float and np.isfinite(loss)
+
+
+def test_the_models_output_of_the_last_step_is_kept():
+    model, _, step = compiled(lr=0.0)
+    for _ in range(4):
+        step(X[:16], Y[:16])
+    assert step.replays == 2
+    assert np.array_equal(step.output, model(gradstep.Tensor(X[:16])).data)

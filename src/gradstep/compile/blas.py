@@ -8,20 +8,33 @@ Fortran order), so one call with alpha = -lr, beta = 1 makes the update:
     W^T <- -lr X^T G + W^T               (gemm; at batch 1 the rank-1 ``ger``)
     b   <- -lr G^T 1 + b                 (gemv; at batch 1 ``axpy``)
 
-Without SciPy ``available`` is False and the compiled step computes dW and
+Without SciPy ``available()`` is False and the compiled step computes dW and
 lets the optimizer apply it, as eager does.
 """
 
 import numpy as np
 
-try:  # SciPy is optional for the core: the compiled step works without these levers
-    from scipy.linalg import blas as _blas
-except ImportError:  # pragma: no cover - exercised only where SciPy is absent
-    _blas = None
-
-available = _blas is not None
-
 _PREFIX = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}
+_loaded = []  # [scipy.linalg.blas or None], filled on first use: importing gradstep never loads SciPy
+
+
+def _library():
+    if not _loaded:
+        try:  # SciPy is optional for the core: the compiled step works without these levers
+            from scipy.linalg import blas
+        except ImportError:  # pragma: no cover - exercised only where SciPy is absent
+            blas = None
+        _loaded.append(blas)
+    return _loaded[0]
+
+
+def available():
+    """True when SciPy's BLAS wrappers can be imported.
+
+    >>> isinstance(available(), bool)
+    True
+    """
+    return _library() is not None
 
 
 def supports(dtype):
@@ -31,11 +44,11 @@ def supports(dtype):
     >>> supports(np.dtype(np.int64))
     False
     """
-    return available and np.dtype(dtype) in _PREFIX
+    return np.dtype(dtype) in _PREFIX and available()
 
 
 def _routine(name, dtype):
-    return getattr(_blas, _PREFIX[np.dtype(dtype)] + name)
+    return getattr(_library(), _PREFIX[np.dtype(dtype)] + name)
 
 
 def _written(result, target):
@@ -48,7 +61,7 @@ class WeightUpdate:
     """``W <- W - lr * dW`` with dW = G^T X (``out_in``) or X^T G, in one BLAS call on W's memory.
 
     >>> import numpy as np
-    >>> if available:
+    >>> if available():
     ...     w = np.ones((2, 3), np.float32); x = np.ones((4, 3), np.float32); g = np.ones((4, 2), np.float32)
     ...     WeightUpdate(w, out_in=True)(x, g, 0.5); print(w[0, 0])   # 1 - 0.5 * 4
     ... else:
@@ -75,7 +88,7 @@ class BiasUpdate:
     """``b <- b - lr * sum_rows(G)`` as one gemv (axpy at batch 1) on b's memory.
 
     >>> import numpy as np
-    >>> if available:
+    >>> if available():
     ...     b = np.zeros(2); BiasUpdate(b)(np.ones((3, 2)), 0.5); print(b)
     ... else:
     ...     print(np.array([-1.5, -1.5]))

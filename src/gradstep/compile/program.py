@@ -28,10 +28,6 @@ from .trace import Cast, Const, Input, Made, Output, Param, SlotRef
 _LABEL_OPS = ("softmax_cross_entropy", "nll", "multi_margin_hinge")
 
 
-class LabelOutOfRange(Exception):
-    """A step's labels fall outside the classes the program was traced with: run that step eagerly."""
-
-
 class OpNode:
     """Replay of one recorded op through its own ``Function.forward`` and ``backward`` (the same bits as eager)."""
 
@@ -115,7 +111,8 @@ class Program:
                 else:
                     routes.append(None)  # a leaf outside the optimizer: eager would store a .grad nobody uses
             self.backward.append((impls[i], node.out, routes))
-        self.loss_slot = trace.loss_slot
+        self.loss_slot, self.output_slot = trace.loss_slot, trace.output_slot
+        self.output = None
         loss = values[trace.loss_slot]
         self.seed = np.ones(loss.shape, loss.dtype)  # dL/dL = 1
         self.dtypes = {slot: values[slot].dtype for _, slot in self.params}
@@ -124,7 +121,7 @@ class Program:
     # ----- building ---------------------------------------------------------------------
     def _foldable(self, trace, optimizer, param_slots):
         """slot -> Rate for the parameters whose plain SGD update can run inside their gradient's BLAS call."""
-        if type(optimizer) is not SGD or not blas.available:
+        if type(optimizer) is not SGD or not blas.available():
             return {}
         uses = {}
         for node in trace.nodes:
@@ -186,16 +183,21 @@ class Program:
                 return False
         return True
 
-    def check(self, x, y):
-        """Raise LabelOutOfRange when a label of this batch is outside the traced classes (eager then raises)."""
+    def labels_fit(self, x, y):
+        """False when a label of this batch is outside [0, k) of the traced classes (the step then runs eagerly, which names it)."""
         arrays = (x, y)
         for index, classes in self.guards:
             labels = arrays[index]
+            # seen as unsigned, a negative label is huge: one max finds both ends
             if labels.size and labels.view(labels.dtype.str.replace("i", "u")).max() >= classes:
-                raise LabelOutOfRange
+                return False
+        return True
 
     def run(self, x, y):
-        """Forward, loss and backward on (x, y); returns the loss array. Gradients go to ``self.grads``."""
+        """Forward, loss and backward on (x, y); returns the loss array.
+
+        Gradients go to ``self.grads``, the model's output to ``self.output`` (a buffer the next step overwrites).
+        """
         v = self.v
         arrays = (x, y)
         for slot, index in self.inputs:
@@ -207,6 +209,8 @@ class Program:
         for step in self.forward:
             step(v)
         loss = v[self.loss_slot]
+        if self.output_slot is not None:
+            self.output = v[self.output_slot]
         pending = {self.loss_slot: self.seed}
         private = set()  # slots whose pending gradient nothing else holds (as in engine.backward)
         grads = {}

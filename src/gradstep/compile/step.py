@@ -19,7 +19,7 @@ from ..errors import ArgumentError, CompileError, CompileWarning
 from ..nn.module import Module, structure_version
 from ..optim.optimizer import Optimizer
 from ..tensor import Tensor
-from .program import LabelOutOfRange, Program
+from .program import Program
 from .trace import Recorder
 
 
@@ -43,7 +43,9 @@ class CompiledStep:
     Made by ``gradstep.compile``; see there. Attributes: ``traces`` (eager steps
     that were recorded), ``replays`` (steps run by a compiled program),
     ``eager_steps`` (steps run eagerly after a fallback), ``reason`` (why it
-    fell back, or None), ``exact``, ``strict``.
+    fell back, or None), ``exact``, ``strict``, and ``output``: the model's
+    output of the last step as an array (in a compiled step a buffer that the
+    next step overwrites: copy it to keep it).
 
     >>> import numpy as np, gradstep
     >>> from gradstep import nn, optim
@@ -66,6 +68,7 @@ class CompiledStep:
         self.exact, self.strict = bool(exact), bool(strict)
         self.traces = self.replays = self.eager_steps = 0
         self.reason = None
+        self.output = None
         self._reset()
 
     def _reset(self):
@@ -92,11 +95,10 @@ class CompiledStep:
         program = self._programs.get(key)
         if program is not None:
             if program.valid():
-                try:
-                    program.check(x, y)
-                except LabelOutOfRange:
+                if not program.labels_fit(x, y):
                     return self._eager(x, y)  # eager names the bad label
                 loss = program.run(x, y)
+                self.output = program.output
                 program.update()
                 self.replays += 1
                 return float(loss)
@@ -108,7 +110,9 @@ class CompiledStep:
         """The PyTorch-style step: zero_grad, forward, loss, backward, step; returns the loss."""
         opt = self.optimizer
         opt.zero_grad()
-        loss = self.loss_fn(self.model(Tensor(x)), Tensor(y))
+        out = self.model(Tensor(x))
+        loss = self.loss_fn(out, Tensor(y))
+        self.output = out.data if isinstance(out, Tensor) else None
         self.eager_steps += 1
         loss.backward()
         opt.step(release_grads=True)
@@ -120,9 +124,11 @@ class CompiledStep:
         opt.zero_grad()
         recorder = Recorder(x, y, self._params)
         with recorder:
-            loss = self.loss_fn(self.model(Tensor(x)), Tensor(y))
+            out = self.model(Tensor(x))
+            loss = self.loss_fn(out, Tensor(y))
+        self.output = out.data if isinstance(out, Tensor) else None
         try:
-            outcome = recorder.finish(loss)
+            outcome = recorder.finish(loss, out)
         except CompileError as err:
             outcome = err
             if self.strict:

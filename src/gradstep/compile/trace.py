@@ -125,9 +125,9 @@ class Trace:
     slot at the traced step (shapes and dtypes for the buffers).
     """
 
-    def __init__(self, kinds, nodes, effects, program, loss_slot, backward, values):
+    def __init__(self, kinds, nodes, effects, program, loss_slot, backward, values, output_slot=None):
         self.kinds, self.nodes, self.effects, self.program = kinds, nodes, effects, program
-        self.loss_slot, self.backward, self.values = loss_slot, backward, values
+        self.loss_slot, self.backward, self.values, self.output_slot = loss_slot, backward, values, output_slot
 
     def same_ops(self, other):
         """True when ``other`` ran the same ops on the same slots in the same order (shapes may differ)."""
@@ -279,8 +279,11 @@ class Recorder:
         self.program.append(("effect", len(self.effects) - 1))
 
     # ----- the result -----------------------------------------------------------------
-    def finish(self, loss):
-        """The Trace of the recorded step whose loss is ``loss``; raises CompileError when it cannot be replayed."""
+    def finish(self, loss, output=None):
+        """The Trace of the recorded step whose loss is ``loss``; raises CompileError when it cannot be replayed.
+
+        ``output``, the model's output tensor, is remembered as ``Trace.output_slot`` (None if unseen).
+        """
         if self.problem:
             raise CompileError(f"compile: {self.problem}")
         if not isinstance(loss, Tensor):
@@ -301,4 +304,5 @@ class Recorder:
             v if isinstance(kind, (Param, Const)) else np.broadcast_to(np.zeros((), v.dtype), v.shape)
             for kind, v in zip(self.kinds, self.values)
         ]
-        return Trace(self.kinds, self.nodes, self.effects, self.program, slot, order, values)
+        output_slot = self.slot_of.get(id(output)) if output is not None else None
+        return Trace(self.kinds, self.nodes, self.effects, self.program, slot, order, values, output_slot)
