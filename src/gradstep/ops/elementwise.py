@@ -136,7 +136,7 @@ class Pow(Function):
     >>> y.tolist(), y._ctx.fn is Pow
     ([9.0], True)
     """
-    # y = a^b ;  dy/da = b a^(b-1), dy/db = y ln a
+    # y = a^b ;  dy/da = b a^(b-1) (0 where b = 0, as PyTorch: a^0 is constant), dy/db = y ln a
     @staticmethod
     def forward(ctx, a, b):
         y = a**b
@@ -146,7 +146,12 @@ class Pow(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b, y = ctx.a, ctx.b, ctx.y
-        ga = grad * b * a ** (b - 1)
+        zero_exponent = b == 0
+        if zero_exponent.any():  # 0 * 0^-1 would be nan
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ga = np.where(zero_exponent, 0, grad * b * a ** (b - 1))
+        else:
+            ga = grad * b * a ** (b - 1)
         gb = None
         if ctx.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):

@@ -10,6 +10,8 @@ what the reduction passes back: the incoming gradient divided by the
 normaliser N for "mean", as is for "sum" and "none".
 """
 
+import math
+
 import numpy as np
 
 from ..function import Function
@@ -23,6 +25,9 @@ def _reduce(losses, reduction, count):
     total = losses.sum()
     if reduction == "mean":
         total = total / losses.dtype.type(count)
+        if not math.isfinite(total) and np.isfinite(losses).all():
+            # sum_i l_i overflowed although every l_i is finite: the mean is sum_i (l_i / N)
+            total = (losses / losses.dtype.type(count)).sum()
     return np.asarray(total, dtype=losses.dtype)
 
 
