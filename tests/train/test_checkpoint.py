@@ -191,7 +191,7 @@ def test_foreign_newer_and_tampered_files(tmp_path):
     base = {"format": "gradstep.checkpoint", "rng": "{}", "meta": "{}"}
     newer = tmp_path / "newer.safetensors"
     newer.write_bytes(safetensors_numpy.save({"w": np.zeros(2)}, metadata={**base, "version": "99"}))
-    with pytest.raises(CheckpointError, match=r"has checkpoint format version 99; this gradstep reads version 1"):
+    with pytest.raises(CheckpointError, match=r"has checkpoint format version 99; this gradstep reads version 2"):
         load_checkpoint(newer, make_model())
     stray = tmp_path / "stray.safetensors"
     stray.write_bytes(safetensors_numpy.save({"junk": np.zeros(2)}, metadata={**base, "version": "1"}))
@@ -250,8 +250,19 @@ def test_missing_safetensors_gives_install_hint(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "safetensors.numpy", None)
     with pytest.raises(ImportError, match=r'save_checkpoint needs the safetensors package: pip install "gradstep\[checkpoint\]"'):
         save_checkpoint(tmp_path / "c.safetensors", make_model())
-    with pytest.raises(ImportError, match=r"load_checkpoint needs the safetensors package"):
-        load_checkpoint(tmp_path / "c.safetensors", make_model())
+
+
+
+def test_loading_needs_no_safetensors(tmp_path, monkeypatch):
+    # the reader parses the format itself; only saving needs the package
+    path = tmp_path / "c.safetensors"
+    model = make_model(3)
+    save_checkpoint(path, model)
+    monkeypatch.setitem(sys.modules, "safetensors", None)
+    monkeypatch.setitem(sys.modules, "safetensors.numpy", None)
+    fresh = make_model(4)
+    load_checkpoint(path, fresh)
+    assert_same_state(model, fresh)
 
 
 def test_loading_never_unpickles(tmp_path):
@@ -262,3 +273,135 @@ def test_loading_never_unpickles(tmp_path):
     path.write_bytes(safetensors_numpy.save({"model.w": np.zeros(2)}, metadata=base))
     _, info = read_checkpoint(path)
     assert info["meta"] == {"p": payload}
+
+
+# ----- hostile and damaged files: every check happens before memory is spent ----------
+def _header(data):
+    n = int.from_bytes(data[:8], "little")
+    return n, json.loads(data[8 : 8 + n])
+
+
+def _rebuild(header, body):
+    text = json.dumps(header).encode()
+    return len(text).to_bytes(8, "little") + text + body
+
+
+def test_a_flipped_bit_in_a_tensor_names_the_tensor(tmp_path):
+    path = tmp_path / "c.safetensors"
+    model, opt = trained(0)
+    save_checkpoint(path, model, opt)
+    data = bytearray(path.read_bytes())
+    n, header = _header(data)
+    begin, _ = header["model.0.weight"]["data_offsets"]
+    data[8 + n + begin + 2] ^= 0x10  # one bit of the first layer's weights
+    path.write_bytes(bytes(data))
+    fresh = make_model(5)
+    before = fresh.state_dict()
+    with pytest.raises(CheckpointError, match=r"tensor 'model\.0\.weight' in '.*' does not match its SHA-256"):
+        load_checkpoint(path, fresh)
+    assert_same_state_dict(before, fresh.state_dict())  # nothing changed
+
+
+def test_version_1_files_without_checksums_still_load(tmp_path):
+    path = tmp_path / "old.safetensors"
+    meta = {"format": "gradstep.checkpoint", "version": "1", "rng": "{}", "meta": json.dumps({"epoch": 2})}
+    path.write_bytes(safetensors_numpy.save({"model.w": np.arange(3.0)}, metadata=meta))
+    tensors, info = read_checkpoint(path)
+    assert tensors["model.w"].tolist() == [0.0, 1.0, 2.0] and info["meta"] == {"epoch": 2}
+    meta["version"] = "2"  # a version-2 file must carry its checksums
+    path.write_bytes(safetensors_numpy.save({"model.w": np.arange(3.0)}, metadata=meta))
+    with pytest.raises(CheckpointError, match=r"has no sha256 table"):
+        read_checkpoint(path)
+
+
+def test_header_sizes_are_checked_against_the_file_length_first(tmp_path):
+    good = tmp_path / "good.safetensors"
+    save_checkpoint(good, make_model())
+    data = good.read_bytes()
+    n, header = _header(data)
+    body = data[8 + n :]
+    cases = {
+        "huge_header": ((2**40).to_bytes(8, "little") + data[8:], r"header claims 1099511627776 bytes"),
+        "short": (data[:5], r"fewer than the 8 of the header length"),
+        "huge_tensor": (
+            _rebuild({**header, "model.0.weight": {"dtype": "F32", "shape": [2**30], "data_offsets": [0, 2**32]}}, body),
+            r"tensor 'model\.0\.weight' of shape \(1073741824,\) needs 4294967296 bytes",
+        ),
+        "wrong_size": (
+            _rebuild({**header, "model.0.weight": {**header["model.0.weight"], "shape": [7, 7]}}, body),
+            r"tensor 'model\.0\.weight' of shape \(7, 7\) needs 196 bytes",
+        ),
+        "bad_dtype": (
+            _rebuild({**header, "model.0.weight": {**header["model.0.weight"], "dtype": "Q9"}}, body),
+            r"tensor 'model\.0\.weight' has a malformed entry",
+        ),
+        "negative": (
+            _rebuild({**header, "model.0.weight": {**header["model.0.weight"], "shape": [-5, 3]}}, body),
+            r"tensor 'model\.0\.weight' has a malformed entry",
+        ),
+        "not_json": (len(b"{oops").to_bytes(8, "little") + b"{oops" + body, r"the header is not valid JSON"),
+        "deep_header": (
+            (100_000).to_bytes(8, "little") + b"[" * 100_000,
+            r"the header is not valid JSON \(RecursionError",
+        ),
+        "trailing": (data + b"\0" * 64, r"the tensors cover \d+ bytes of the \d+-byte data section"),
+    }
+    for name, (content, message) in cases.items():
+        path = tmp_path / f"{name}.safetensors"
+        path.write_bytes(content)
+        with pytest.raises(CheckpointError, match=message):
+            read_checkpoint(path)
+
+
+def test_crafted_metadata_is_a_clear_error(tmp_path):
+    base = {"format": "gradstep.checkpoint", "rng": "{}", "meta": "{}", "version": "1"}
+    w = {"model.w": np.zeros(2)}
+    cases = {
+        "version": ({**base, "version": "x"}, r"has checkpoint format version 'x', not a number"),
+        "deep_meta": ({**base, "meta": "[" * 100_000 + "]" * 100_000}, r"has damaged metadata: RecursionError"),
+        "list_meta": ({**base, "meta": "[1, 2]"}, r"meta and rng must be JSON objects"),
+        "bad_ref": ({**base, "meta": json.dumps({"x": {"__tensor__": [1]}})}, r"has damaged metadata: TypeError"),
+        "no_rng": ({k: v for k, v in base.items() if k != "rng"}, r"has damaged metadata: KeyError"),
+    }
+    for name, (meta, message) in cases.items():
+        path = tmp_path / f"{name}.safetensors"
+        path.write_bytes(safetensors_numpy.save(w, metadata=meta))
+        with pytest.raises(CheckpointError, match=message):
+            read_checkpoint(path)
+
+
+def test_crafted_trainer_state_is_a_clear_error(tmp_path):
+    from gradstep.train import Trainer
+
+    def trainer(seed):
+        model = nn.Linear(2, 1, seed=seed)
+        return Trainer(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), progress=False)
+
+    X = np.ones((4, 2), np.float32)
+    good = trainer(0)
+    good.fit((X, X[:, :1]), epochs=1, batch_size=2, seed=0)
+    path = tmp_path / "good.safetensors"
+    good.save(path)
+    tensors, info = read_checkpoint(path)
+    state = info["meta"]["trainer"]
+    pcg = dict(state["loader_rng"])
+    cases = {
+        "five": (5, r"expected a JSON object, got int 5"),
+        "no_history": ({k: v for k, v in state.items() if k != "history"}, r"missing history"),
+        "epoch": ({**state, "epoch": "x"}, r"epoch must be a whole number >= 0, got 'x'"),
+        "history": ({**state, "history": [1, 2]}, r"history is not a history"),
+        "ragged": ({**state, "history": {"epoch": [0], "history": {"loss": [1.0, 2.0]}}}, r"history has columns of different lengths"),
+        "callbacks": ({**state, "callbacks": [3]}, r"callbacks must be a list"),
+        "rng_kind": ({**state, "loader_rng": {**pcg, "bit_generator": "seed"}}, r"loader_rng is not a generator state"),
+        "rng_state": ({**state, "loader_rng": {**pcg, "state": "zero"}}, r"loader_rng is not a generator state"),
+    }
+    model_tensors = {k: v for k, v in tensors.items() if k.startswith("model.")}
+    for name, (bad_state, message) in cases.items():
+        target = tmp_path / f"{name}.safetensors"
+        save_checkpoint(target, good.model, good.optimizer, trainer=bad_state)
+        fresh = trainer(1)
+        before = fresh.model.state_dict()
+        with pytest.raises(CheckpointError, match=r"Trainer\.load: '.*' has a damaged trainer state: " + message):
+            fresh.load(target)
+        assert_same_state_dict(before, fresh.model.state_dict())  # refused before anything changed
+    assert model_tensors

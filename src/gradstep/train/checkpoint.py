@@ -11,14 +11,23 @@ File layout (one ``.safetensors`` file, no pickle anywhere):
   JSON) and the user's metadata (``epoch=...``, ``global_step=...``, anything
   JSON-serialisable, arrays allowed).
 
-Loading parses a length-prefixed JSON header and raw little-endian buffers, so
-an untrusted file cannot run code. Saving writes a temporary file in the same
-folder, flushes and fsyncs it, then ``os.replace``-s it over the target: a crash
-or an exception during a save leaves the previous checkpoint intact.
+The metadata also holds ``sha256``: the SHA-256 of every tensor's bytes, as
+JSON ``{name: hex digest}`` (format version 2; version 1 files have none).
+
+Loading parses the length-prefixed JSON header itself, checks every size and
+offset in it against the file's length before reading anything else, then
+reads each tensor straight into its own array (no copy of the whole file) and
+verifies its SHA-256: a flipped bit is an error naming the tensor. Only JSON
+and raw little-endian buffers are read, so an untrusted file cannot run code.
+Saving writes a temporary file in the same folder, flushes and fsyncs it, then
+``os.replace``-s it over the target: a crash or an exception during a save
+leaves the previous checkpoint intact.
 """
 
 import contextlib
+import hashlib
 import json
+import math
 import os
 import tempfile
 
@@ -28,10 +37,16 @@ from ..random import default_generator
 from .errors import CheckpointError
 
 _FORMAT = "gradstep.checkpoint"
-_VERSION = 1
+_VERSION = 2  # 2: per-tensor SHA-256 in the metadata
 _TENSOR = "__tensor__"  # JSON placeholder for an array stored as a tensor
 _ITEMS = "__items__"  # JSON form of a dict whose keys are not all strings
 _DEFAULT_RNG = "gradstep.default"  # the generator set by gradstep.manual_seed
+_MAX_HEADER = 100_000_000  # bytes of JSON header safetensors itself accepts at most
+# safetensors dtype names -> little-endian NumPy dtypes (BF16 has no NumPy dtype)
+_DTYPES = {
+    "BOOL": "|b1", "U8": "|u1", "I8": "|i1", "U16": "<u2", "I16": "<i2", "F16": "<f2", "U32": "<u4",
+    "I32": "<i4", "F32": "<f4", "U64": "<u8", "I64": "<i8", "F64": "<f8",
+}  # fmt: skip
 
 
 def _safetensors(fn):
@@ -166,16 +181,120 @@ def save_checkpoint(path, model, optimizer=None, *, rngs=None, **meta):
         metadata["optimizer"] = json.dumps(_encode(optimizer.state_dict(), "optimizer", tensors, fn))
     metadata["rng"] = json.dumps(_encode(_generator_states(rngs, fn), "rng", tensors, fn))
     metadata["meta"] = json.dumps(_encode(meta, "meta", tensors, fn))
+    metadata["sha256"] = json.dumps({name: _digest(arr) for name, arr in tensors.items()})
     _atomic_write(path, st.numpy.save(tensors, metadata=metadata))
 
 
+def _digest(arr):
+    """SHA-256 of an array's bytes as stored (little-endian, C order)."""
+    arr = np.ascontiguousarray(arr)
+    if arr.dtype.byteorder == ">":
+        arr = arr.astype(arr.dtype.newbyteorder("<"))
+    return hashlib.sha256(memoryview(arr.reshape(-1)).cast("B")).hexdigest()
+
+
 # ----- reading --------------------------------------------------------------------------
+def _no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"duplicate keys {sorted({k for k in keys if keys.count(k) > 1})}")
+    return dict(pairs)
+
+
+def _read_header(f, size, path):
+    """``(entries, metadata, data_start)`` of a safetensors file, every offset checked against ``size``."""
+    def damaged(why):
+        return CheckpointError(f"load_checkpoint: {path!r} is not a readable checkpoint (truncated or corrupt file?): {why}")
+
+    if size < 8:
+        raise damaged(f"the file has {size} bytes, fewer than the 8 of the header length")
+    header_len = int.from_bytes(f.read(8), "little")
+    if header_len > min(size - 8, _MAX_HEADER):
+        raise damaged(f"the header claims {header_len} bytes but the file holds {size - 8} after the length")
+    try:
+        header = json.loads(f.read(header_len).decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        raise damaged(f"the header is not valid JSON ({type(err).__name__}: {str(err)[:200]})") from None
+    if not isinstance(header, dict):
+        raise damaged(f"the header is a JSON {type(header).__name__}, not an object")
+    metadata = header.pop("__metadata__", None) or {}
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise damaged("__metadata__ is not a table of strings")
+    data_start = 8 + header_len
+    data_size = size - data_start
+    entries, spans = {}, []
+    for name, entry in header.items():
+        try:
+            dtype = np.dtype(_DTYPES[entry["dtype"]])
+            shape = tuple(entry["shape"])
+            begin, end = entry["data_offsets"]
+            if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (*shape, begin, end)):
+                raise ValueError("negative or non-integer size")
+        except (KeyError, TypeError, ValueError) as err:
+            raise damaged(f"tensor {name!r} has a malformed entry {str(entry)[:200]} ({type(err).__name__})") from None
+        nbytes = math.prod(shape) * dtype.itemsize
+        if end - begin != nbytes or end > data_size:
+            raise damaged(
+                f"tensor {name!r} of shape {shape} needs {nbytes} bytes at offsets [{begin}, {end}), "
+                f"but the data section holds {data_size} bytes"
+            )
+        entries[name] = (dtype, shape, begin)
+        spans.append((begin, end))
+    covered = 0
+    for begin, end in sorted(spans):
+        if begin != covered:
+            raise damaged(f"tensor data overlaps or leaves a gap at byte {min(begin, covered)} of the data section")
+        covered = end
+    if covered != data_size:
+        raise damaged(f"the tensors cover {covered} bytes of the {data_size}-byte data section")
+    return entries, metadata, data_start
+
+
+def _read_tensors(f, entries, data_start, path):
+    """Each tensor read straight into its own array (the sizes are already checked)."""
+    tensors = {}
+    for name, (dtype, shape, begin) in entries.items():
+        arr = np.empty(shape, dtype)
+        f.seek(data_start + begin)
+        view = memoryview(arr.reshape(-1)).cast("B")
+        filled = 0
+        while filled < len(view):
+            count = f.readinto(view[filled:])
+            if not count:
+                raise CheckpointError(f"load_checkpoint: {path!r} is truncated: tensor {name!r} ends past the end")
+            filled += count
+        tensors[name] = arr.astype(arr.dtype.newbyteorder("="), copy=False)
+    return tensors
+
+
+def _verify(tensors, raw, path):
+    """Compare every tensor with the SHA-256 stored at save time (format version 2 and later)."""
+    if "sha256" not in raw:
+        if int(raw["version"]) >= 2:
+            raise CheckpointError(f"load_checkpoint: {path!r} has no sha256 table in its metadata (tampered file?)")
+        return
+    try:
+        digests = json.loads(raw["sha256"])
+    except (ValueError, RecursionError) as err:
+        raise CheckpointError(f"load_checkpoint: {path!r} has a damaged sha256 table: {err}") from None
+    if not isinstance(digests, dict) or set(digests) != set(tensors):
+        raise CheckpointError(f"load_checkpoint: {path!r}: the sha256 table does not list exactly the file's tensors")
+    for name, arr in tensors.items():
+        if _digest(arr) != digests[name]:
+            raise CheckpointError(
+                f"load_checkpoint: tensor {name!r} in {path!r} does not match its SHA-256: "
+                "the file is damaged (a changed byte); use an older copy or train again"
+            )
+
+
 def read_checkpoint(path):
     """``(tensors, metadata)`` of a checkpoint file, validated but not applied to anything.
 
     ``metadata`` has the keys ``optimizer`` (or None), ``rng`` and ``meta``,
-    with arrays already put back. Truncated, corrupt or foreign files raise
-    ``CheckpointError`` naming the file.
+    with arrays already put back. Truncated, corrupt, tampered or foreign
+    files raise ``CheckpointError`` naming the file (and the tensor whose
+    checksum fails); the header is checked against the file's length before
+    any tensor is read, so a hostile header costs no memory.
 
     >>> import numpy as np, tempfile, os
     >>> class Tiny:
@@ -186,26 +305,22 @@ def read_checkpoint(path):
     >>> sorted(tensors), info["meta"]
     (['model.w'], {'note': 'hello'})
     """
-    st = _safetensors("load_checkpoint")
     path = os.fspath(path)
     with open(path, "rb") as f:
-        data = f.read()
-    try:
-        tensors = st.numpy.load(data)
-        # the header is 8 bytes of little-endian length, then JSON; load() has validated it
-        header_len = int.from_bytes(data[:8], "little")
-        raw = json.loads(data[8 : 8 + header_len]).get("__metadata__") or {}
-    except Exception as err:  # safetensors raises its own error type for every kind of damage
-        raise CheckpointError(
-            f"load_checkpoint: {path!r} is not a readable checkpoint (truncated or corrupt file?): {err}"
-        ) from err
-    if raw.get("format") != _FORMAT:
-        raise CheckpointError(f"load_checkpoint: {path!r} is a safetensors file but not a gradstep checkpoint")
-    if int(raw.get("version", 0)) > _VERSION:
-        raise CheckpointError(
-            f"load_checkpoint: {path!r} has checkpoint format version {raw['version']}; "
-            f"this gradstep reads version {_VERSION} or older, please upgrade"
-        )
+        size = os.fstat(f.fileno()).st_size
+        entries, raw, data_start = _read_header(f, size, path)
+        if raw.get("format") != _FORMAT:
+            raise CheckpointError(f"load_checkpoint: {path!r} is a safetensors file but not a gradstep checkpoint")
+        version = raw.get("version", "")
+        if not version.isdecimal():
+            raise CheckpointError(f"load_checkpoint: {path!r} has checkpoint format version {version!r}, not a number")
+        if int(version) > _VERSION:
+            raise CheckpointError(
+                f"load_checkpoint: {path!r} has checkpoint format version {version}; "
+                f"this gradstep reads version {_VERSION} or older, please upgrade"
+            )
+        tensors = _read_tensors(f, entries, data_start, path)
+    _verify(tensors, raw, path)
     used = {name for name in tensors if name.startswith("model.")}
     try:
         info = {
@@ -215,10 +330,12 @@ def read_checkpoint(path):
             "rng": _decode(json.loads(raw["rng"]), tensors, used, "rng"),
             "meta": _decode(json.loads(raw["meta"]), tensors, used, "meta"),
         }
-    except (KeyError, ValueError) as err:
+    except (KeyError, ValueError, TypeError, RecursionError) as err:
         if isinstance(err, CheckpointError):
             raise CheckpointError(f"{err} (in {path!r})") from None
-        raise CheckpointError(f"load_checkpoint: {path!r} has damaged metadata: {err!r}") from err
+        raise CheckpointError(f"load_checkpoint: {path!r} has damaged metadata: {type(err).__name__}: {str(err)[:200]}") from None
+    if not isinstance(info["meta"], dict) or not isinstance(info["rng"], dict):
+        raise CheckpointError(f"load_checkpoint: {path!r} has damaged metadata: meta and rng must be JSON objects")
     stray = sorted(set(tensors) - used)
     if stray:
         raise CheckpointError(f"load_checkpoint: {path!r} has unexpected tensors {stray}")

@@ -12,7 +12,7 @@ from ..optim.optimizer import Optimizer
 from ..tensor import Tensor
 from .callbacks import Callback, TerminateOnNaN
 from .checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
-from .errors import TrainingConfigError
+from .errors import CheckpointError, TrainingConfigError
 from .history import History
 from .metrics import get_metric
 from .progress import ProgressBar
@@ -49,6 +49,45 @@ def _module_generators(model):
             if isinstance(value, np.random.Generator):
                 found[f"module.{prefix}.{attr}" if prefix else f"module.{attr}"] = value
     return found
+
+
+_BIT_GENERATORS = {name: getattr(np.random, name) for name in ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")}
+
+
+def _check_trainer_state(state, path):
+    """Raise CheckpointError unless ``state`` is what ``Trainer.save`` writes (epoch, history, callbacks, RNG)."""
+
+    def bad(what):
+        return CheckpointError(f"Trainer.load: {str(path)!r} has a damaged trainer state: {what}")
+
+    if not isinstance(state, dict):
+        raise bad(f"expected a JSON object, got {type(state).__name__} {str(state)[:50]}")
+    missing = sorted({"epoch", "history", "callbacks", "loader_rng"} - set(state))
+    if missing:
+        raise bad(f"missing {', '.join(missing)}")
+    epoch = state["epoch"]
+    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
+        raise bad(f"epoch must be a whole number >= 0, got {epoch!r}")
+    history = state["history"]
+    try:
+        rebuilt = History.from_dict(history)
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise bad(f"history is not a history ({type(err).__name__}: {err})") from None
+    if any(len(column) != len(rebuilt.epoch) for column in rebuilt.history.values()):
+        raise bad("history has columns of different lengths")
+    callbacks = state["callbacks"]
+    if not isinstance(callbacks, list) or not all(
+        isinstance(cb, dict) and isinstance(cb.get("class"), str) and isinstance(cb.get("state"), dict)
+        for cb in callbacks
+    ):
+        raise bad("callbacks must be a list of {class, state} objects")
+    rng = state["loader_rng"]
+    if rng is not None:
+        try:  # set it on a scratch generator of the stored kind: the real one is set when fit starts
+            kind = _BIT_GENERATORS[rng["bit_generator"]]
+            np.random.Generator(kind()).bit_generator.state = rng
+        except (KeyError, TypeError, ValueError) as err:
+            raise bad(f"loader_rng is not a generator state ({type(err).__name__}: {str(err)[:100]})") from None
 
 
 class Trainer:
@@ -414,6 +453,7 @@ class Trainer:
                 f"Trainer.load: {str(path)!r} was written by save_checkpoint, not Trainer.save; "
                 "use gradstep.train.load_checkpoint for it"
             )
+        _check_trainer_state(state, path)
         restore_checkpoint(path, tensors, info, self.model, self.optimizer, rngs=_module_generators(self.model))
         self.epoch = state["epoch"]
         self.history = History.from_dict(state["history"])
