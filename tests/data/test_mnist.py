@@ -206,3 +206,20 @@ def test_no_path_and_no_environment_variable(monkeypatch):
 def test_unknown_split(tmp_path):
     with pytest.raises(DataError, match=r"^load_mnist: split must be 'train' or 'test', got 'valid'$"):
         load_mnist(tmp_path, split="valid")
+
+
+def test_a_header_count_beyond_the_file_is_refused_before_allocating(tmp_path, monkeypatch):
+    import gradstep.data.idx as idx_module
+
+    def no_allocation(*args, **kwargs):
+        raise AssertionError("read_idx allocated the array before checking the sizes")
+
+    # 4 000 000 000 images of 28 x 28 in a file of 20 bytes: 3 TB
+    plain = tmp_path / "plain-images-idx3-ubyte"
+    plain.write_bytes(idx_bytes(0x08, (4_000_000_000, 28, 28), [0] * 4))
+    packed = write_gz(tmp_path / "packed-images-idx3-ubyte.gz", idx_bytes(0x08, (4_000_000_000, 28, 28), [0] * 4))
+    monkeypatch.setattr(idx_module.np, "empty", no_allocation)
+    with pytest.raises(DataFormatError, match=r"plain-images-idx3-ubyte is truncated: header says shape \(4000000000, 28, 28\) \(3136000000000 bytes of data\), found 4$"):
+        read_idx(plain)
+    with pytest.raises(DataFormatError, match=r"packed-images-idx3-ubyte\.gz cannot hold what its header says: shape \(4000000000, 28, 28\) is 3136000000000 bytes of data, more than a \d+-byte gzip file can expand to \(at most 1032x\)$"):
+        read_idx(packed)

@@ -8,6 +8,7 @@ Read as one 32-bit number, the first four bytes are the "magic number": 2051
 """
 
 import gzip
+import math
 import os
 import zlib
 
@@ -15,6 +16,8 @@ import numpy as np
 
 from .errors import DataFormatError
 
+#: deflate expands at most 1032-fold: a gzip file of n bytes holds at most 1032 n bytes of data
+_MAX_DEFLATE_RATIO = 1032
 # IDX type code -> big-endian NumPy dtype
 IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
@@ -30,11 +33,29 @@ def _read_exactly(stream, buffer):
     return filled
 
 
+def _check_size(path, shape, expected, header_bytes, where):
+    """Refuse a header whose sizes the file cannot hold, before ``expected`` bytes are allocated."""
+    on_disk = os.path.getsize(path)
+    if not path.endswith(".gz"):
+        found = on_disk - header_bytes
+        if found < expected:
+            raise DataFormatError(
+                f"{where}: {path} is truncated: header says shape {shape} ({expected} bytes of data), found {found}"
+            )
+    elif expected > _MAX_DEFLATE_RATIO * on_disk:
+        raise DataFormatError(
+            f"{where}: {path} cannot hold what its header says: shape {shape} is {expected} bytes of data, "
+            f"more than a {on_disk}-byte gzip file can expand to (at most {_MAX_DEFLATE_RATIO}x)"
+        )
+
+
 def read_idx(path, expected_magic=None, where="read_idx"):
     """Return the array stored in the IDX file ``path`` (``.gz`` files are decompressed on the fly).
 
     The values are read straight into a fresh, writable array in the file's
-    dtype (native byte order). The header is validated: a wrong magic number
+    dtype (native byte order). The sizes in the header are checked against the
+    file's size before the array is allocated (for ``.gz`` files against the
+    most that deflate can expand to). The header is validated: a wrong magic number
     (when ``expected_magic`` is given), an unknown type code, fewer or more
     bytes of data than the sizes promise, or a damaged gzip stream raise
     ``DataFormatError`` naming the file.
@@ -69,8 +90,10 @@ def read_idx(path, expected_magic=None, where="read_idx"):
             if len(size_bytes) < 4 * ndim:
                 raise DataFormatError(f"{where}: {path} is truncated: it ends inside the list of {ndim} sizes")
             shape = tuple(int.from_bytes(size_bytes[4 * i : 4 * i + 4], "big") for i in range(ndim))
-            data = np.empty(shape, dtype=IDX_DTYPES[header[2]])
-            expected = data.nbytes
+            dtype = np.dtype(IDX_DTYPES[header[2]])
+            expected = math.prod(shape) * dtype.itemsize
+            _check_size(path, shape, expected, 4 + 4 * ndim, where)  # before allocating anything
+            data = np.empty(shape, dtype=dtype)
             found = _read_exactly(stream, memoryview(data.reshape(-1)).cast("B"))
             if found < expected:
                 raise DataFormatError(
