@@ -1,12 +1,27 @@
-"""load_csv: a numeric table from a CSV file, split into features X and a target column y."""
+"""load_csv: a numeric table from a CSV file, split into features X and a target column y.
+
+Two readers give the same answer. With pandas installed, its C parser reads
+the file in chunks of rows straight into one preallocated float array (peak
+memory about 2x the file's size, see docs/data.md). Without pandas, or when
+a chunk holds anything but plain numbers (a text cell, an empty cell, a NaN,
+a short row), the standard library's csv reader goes through the file row
+by row into the same kind of array; it is the one that names the row, the
+line and the column of a bad cell.
+"""
 
 import csv
 import numbers
 import os
+import warnings
 
 import numpy as np
 
 from .errors import DataError, DataFormatError, DatasetNotFoundError
+
+#: rows per chunk of the pandas reader
+_CHUNK_ROWS = 65536
+#: whole numbers up to this size are exact in float64 and become int64 labels
+_EXACT_INTEGERS = 2**53
 
 
 def _column_index(target, names, where, path):
@@ -23,24 +38,173 @@ def _column_index(target, names, where, path):
     return int(target) % len(names)
 
 
-def _to_numbers(cells, names, columns, lines, where, path):
-    """Convert a 2-D array of strings to float64, naming the first cell that is not a number."""
+def _open(path, where):
     try:
-        return cells.astype(np.float64)
+        return open(path, newline="", encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DatasetNotFoundError(f"{where}: no such file: {path}") from None
+    except IsADirectoryError:
+        raise DataError(f"{where}: {path} is a folder, not a CSV file") from None
+
+
+def _unreadable(path, where, err):
+    return DataFormatError(f"{where}: {path} is not a readable CSV file ({err})")
+
+
+def _first_row(path, delimiter, where):
+    """The cells of the first non-blank line (the header, or the first data row)."""
+    try:
+        with _open(path, where) as f:
+            for row in csv.reader(f, delimiter=delimiter):
+                if any(cell.strip() for cell in row):
+                    return row
+    except (csv.Error, UnicodeDecodeError) as err:
+        raise _unreadable(path, where, err) from None
+    raise DataError(f"{where}: {path} has no data rows")
+
+
+def _check_delimiter(first, delimiter, path, where):
+    """A one-column file whose line holds another separator was read with the wrong delimiter."""
+    if len(first) != 1:
+        return
+    for other in (";", "\t", ",", "|"):
+        if other != delimiter and other in first[0]:
+            shown = {"\t": "a tab"}.get(other, repr(other))
+            raise DataFormatError(
+                f"{where}: {path} has a single column {first[0].strip()!r} when split at {delimiter!r}: "
+                f"it looks separated by {shown}; pass delimiter={other!r}"
+            )
+
+
+def _grow(buffer, rows):
+    bigger = np.empty((max(2 * len(buffer), rows, 1024), buffer.shape[1]), buffer.dtype)
+    bigger[: len(buffer)] = buffer
+    return bigger
+
+
+def _bad_cell(row, position, line, cell, names, column, where, path):
+    what = "an empty cell" if not cell.strip() else f"{cell!r}, which is not a number"
+    return DataFormatError(
+        f"{where}: {path} row {row + 1} (line {line}), column {names[column]!r} (index {column}) holds {what}"
+    )
+
+
+def _read_rows(path, names, column, delimiter, header, dtype, where):
+    """The row-by-row reader: ``(X, target cells, their line numbers)``, with the exact error for a bad cell."""
+    features = [i for i in range(len(names)) if i != column]
+    X = np.empty((1024, len(features)), dtype)
+    cells, lines = [], []
+    n = 0
+    try:
+        with _open(path, where) as f:
+            reader = csv.reader(f, delimiter=delimiter)
+            skip_header = header
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                if skip_header:
+                    skip_header = False
+                    continue
+                if len(row) != len(names):
+                    raise DataFormatError(
+                        f"{where}: {path} line {reader.line_num} has {len(row)} cells, "
+                        f"expected {len(names)} (columns {names})"
+                    )
+                if n == len(X):
+                    X = _grow(X, n + 1)
+                try:
+                    X[n] = [float(row[i]) for i in features]
+                except ValueError:
+                    for i in features:
+                        try:
+                            float(row[i])
+                        except ValueError:
+                            raise _bad_cell(n, i, reader.line_num, row[i], names, i, where, path) from None
+                if column is not None:
+                    cells.append(row[column].strip())
+                    lines.append(reader.line_num)
+                n += 1
+    except (csv.Error, UnicodeDecodeError) as err:
+        raise _unreadable(path, where, err) from None
+    if n == 0:
+        raise DataError(f"{where}: {path} has no data rows")
+    X.resize((n, len(features)), refcheck=False)  # in place: no second copy
+    return X, cells, lines
+
+
+class _NotPlain(Exception):
+    """A chunk the fast reader leaves to the row-by-row reader (text, empty cells, NaN, short rows)."""
+
+
+def _read_chunks(pd, path, names, column, delimiter, header, dtype):
+    """The pandas reader: ``(X, y or None)`` for a file of plain numbers, else ``_NotPlain``."""
+    with open(path, "rb") as f:  # an upper bound of the number of rows, to allocate X once
+        lines = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b"")) + 1
+    features = [i for i in range(len(names)) if i != column]
+    X = np.empty((lines, len(features)), dtype)
+    y_parts = []
+    n = 0
+    reader = pd.read_csv(
+        path, sep=delimiter, header=0 if header else None, names=list(range(len(names))), dtype=np.float64,
+        keep_default_na=False, na_filter=False, skip_blank_lines=True, encoding="utf-8-sig",
+        chunksize=_CHUNK_ROWS, engine="c",
+    )  # fmt: skip
+    try:
+        for chunk in reader:
+            values = chunk.to_numpy(np.float64, copy=False)
+            if values.shape[1] != len(names) or np.isnan(values).any():
+                raise _NotPlain
+            X[n : n + len(values)] = values[:, features]
+            if column is not None:
+                y_parts.append(values[:, column].copy())
+            n += len(values)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+        raise _NotPlain from None
+    finally:
+        reader.close()
+    if n == 0:
+        raise _NotPlain
+    X.resize((n, len(features)), refcheck=False)
+    return X, (np.concatenate(y_parts) if column is not None else None)
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError:
+        return None
+    return pandas
+
+
+def _numeric_target(y, name, where, dtype):
+    """Whole numbers (exact in float64) as int64 labels, other numbers as ``dtype``."""
+    if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
+        return y.astype(dtype)
+    peak = float(np.max(np.abs(y)))
+    if peak > _EXACT_INTEGERS:
+        warnings.warn(
+            f"{where}: target column {name!r} holds whole numbers up to {peak:g}, beyond 2**53 = {_EXACT_INTEGERS}, "
+            "where float64 cannot tell neighbouring integers apart; they are kept as float64 "
+            "(for identifiers or codes, use text labels)",
+            stacklevel=3,
+        )
+        return y
+    return y.astype(np.int64)
+
+
+def _text_target(cells, lines, name, where, path, dtype):
+    """The target column from its text cells: numbers (see ``_numeric_target``) or class names."""
+    empty = [line for cell, line in zip(cells, lines) if not cell]
+    if empty:
+        raise DataFormatError(
+            f"{where}: {path} has {len(empty)} empty target cell{'s' * (len(empty) > 1)} in column {name!r} "
+            f"(first on line {empty[0]}); fill or drop those rows"
+        )
+    try:
+        y = np.array(cells, dtype=np.float64)
     except ValueError:
-        pass
-    values = np.empty(cells.shape, dtype=np.float64)
-    for row, line in enumerate(cells):
-        for position, cell in enumerate(line):
-            try:
-                values[row, position] = float(cell)
-            except ValueError:
-                what = "an empty cell" if not cell.strip() else f"{str(cell)!r}, which is not a number"
-                raise DataFormatError(
-                    f"{where}: {path} row {row + 1} (line {lines[row]}), column "
-                    f"{names[columns[position]]!r} (index {columns[position]}) holds {what}"
-                ) from None
-    return values
+        return np.array(cells)  # class names
+    return _numeric_target(y, name, where, dtype)
 
 
 def load_csv(path, target=-1, delimiter=",", header=True, dtype=np.float64):
@@ -52,7 +216,10 @@ def load_csv(path, target=-1, delimiter=",", header=True, dtype=np.float64):
     cell that is not raises ``DataFormatError`` naming the row and column. The
     target column may hold text class names: then ``y`` is an array of strings
     (encode it with ``LabelEncoder``); numeric targets that are all whole
-    numbers become int64, others ``dtype``. Blank lines are skipped.
+    numbers become int64 (up to 2**53; larger ones stay float64, with a
+    warning), others ``dtype``. An empty target cell is an error, and so is a
+    file that comes out as a single column while its lines hold another
+    separator (``;``, a tab, ...). Blank lines are skipped.
 
     Parameters
     ----------
@@ -80,35 +247,21 @@ def load_csv(path, target=-1, delimiter=",", header=True, dtype=np.float64):
     path = os.fspath(path)
     if isinstance(target, str) and not header:
         raise DataError(f"{where}: target={target!r} is a column name, but header=False; pass a column index")
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f, delimiter=delimiter)
-            # (line number in the file, cells) of every non-blank row
-            numbered = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
-    except FileNotFoundError:
-        raise DatasetNotFoundError(f"{where}: no such file: {path}") from None
-    except (csv.Error, UnicodeDecodeError) as err:
-        raise DataFormatError(f"{where}: {path} is not a readable CSV file ({err})") from None
-    if header and numbered:
-        names = [name.strip() for name in numbered.pop(0)[1]]
-    if not numbered:
-        raise DataError(f"{where}: {path} has no data rows")
-    lines, rows = zip(*numbered)
-    if not header:
-        names = [str(i) for i in range(len(rows[0]))]
-    for row, line in zip(rows, lines):
-        if len(row) != len(names):
-            raise DataFormatError(
-                f"{where}: {path} line {line} has {len(row)} cells, expected {len(names)} (columns {names})"
-            )
-    cells = np.array(rows, dtype=str)
+    first = _first_row(path, delimiter, where)
+    _check_delimiter(first, delimiter, path, where)
+    names = [name.strip() for name in first] if header else [str(i) for i in range(len(first))]
     column = None if target is None else _column_index(target, names, where, path)
-    features = [i for i in range(len(names)) if i != column]
-    X = _to_numbers(cells[:, features], names, features, lines, where, path).astype(dtype, copy=False)
+    if column is not None and len(names) == 1:
+        raise DataError(f"{where}: {path} has the single column {names[0]!r}: no feature column is left beside the target")
+    pd = _pandas()
+    if pd is not None:
+        try:
+            X, y = _read_chunks(pd, path, names, column, delimiter, header, dtype)
+        except _NotPlain:
+            pass
+        else:
+            return X if column is None else (X, _numeric_target(y, names[column], where, dtype))
+    X, cells, lines = _read_rows(path, names, column, delimiter, header, dtype, where)
     if column is None:
         return X
-    try:
-        y = cells[:, column].astype(np.float64)
-    except ValueError:
-        return X, np.char.strip(cells[:, column])  # class names
-    return X, (y.astype(np.int64) if np.all(np.isfinite(y)) and np.all(y == np.round(y)) else y.astype(dtype))
+    return X, _text_target(cells, lines, names[column], where, path, dtype)
