@@ -86,8 +86,16 @@ def csv_header(path):
     >>> csv_header(path)
     ['a', 'b', 'c']
     """
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        return [name.strip() for name in next(csv.reader(f), [])]
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            return [name.strip() for name in next(csv.reader(f), [])]
+    except UnicodeDecodeError as err:
+        raise CommandLineError(
+            f"{path} is not UTF-8 text (byte {err.object[err.start]:#04x} at offset {err.start}); "
+            "save it as UTF-8"
+        ) from None
+    except (OSError, csv.Error) as err:
+        raise CommandLineError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
 
 
 def load_dataset(spec, target=None, split="train"):
@@ -100,6 +108,10 @@ def load_dataset(spec, target=None, split="train"):
     >>> ds.X.shape, ds.task, ds.classes
     ((150, 4), 'classification', [0, 1, 2])
     """
+    if spec in DATASETS and target is not None:
+        raise CommandLineError(
+            f"--target {target}: applies to CSV files only; the built-in data set {spec} has its own target"
+        )
     if spec in ("mnist", "fashion-mnist"):
         X, y = _mnist(spec, split)
         return Dataset(spec, X, y, target="label")

@@ -7,11 +7,15 @@ The table shows the largest absolute difference per op; the verdict is
 ``gradstep.gradcheck``'s (atol 1e-5, rtol 1e-4).
 """
 
+import argparse
+
 import numpy as np
 
 from ..function import registry
 from ..gradcheck import gradient_pairs
+from .errors import CommandLineError
 from .op_examples import EXAMPLES
+from .options import _number
 from .table import format_table
 
 ATOL, RTOL = 1e-5, 1e-4  # the defaults of gradstep.gradcheck
@@ -28,10 +32,26 @@ def add_parser(subparsers):
     (1e-05, 0)
     """
     parser = subparsers.add_parser("gradcheck", help=HELP, description=HELP)
-    parser.add_argument("--eps", type=float, default=1e-6, help="finite-difference step (default 1e-6)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random example inputs (default 0)")
+    parser.add_argument("--eps", type=_option("eps", float, low=0, high=0.1, low_open=True), default=1e-6,
+                        help="finite-difference step in (0, 0.1] (default 1e-6)")  # fmt: skip
+    parser.add_argument("--seed", type=_option("seed", int, low=0), default=0,
+                        help="seed of the random example inputs, >= 0 (default 0)")  # fmt: skip
     parser.set_defaults(run=run)
     return parser
+
+
+def _option(name, kind, **bounds):
+    """An argparse ``type`` with the train options' checks: a bad value is a one-line usage error."""
+    parse = _number(kind, **bounds)
+
+    def convert(text):
+        try:
+            return parse(name, text)
+        except CommandLineError as err:
+            raise argparse.ArgumentTypeError(str(err).split(": ", 1)[1]) from None
+
+    convert.__name__ = "integer" if kind is int else "number"
+    return convert
 
 
 def _worst(pairs):

@@ -51,9 +51,10 @@ def _number(kind, low=None, high=None, low_open=False, high_open=False):
         too_low = low is not None and (number <= low if low_open else number < low)
         too_high = high is not None and (number >= high if high_open else number > high)
         if too_low or too_high:
-            lo = "" if low is None else ("(" if low_open else "[") + f"{low}, "
-            hi = "" if high is None else f"{high}" + (")" if high_open else "]")
-            raise CommandLineError(f"--{name}: {number} is out of range, expected a value in {lo or '(-inf, '}{hi or 'inf)'}")
+            lo = "" if low is None else ("(" if low_open else "[") + f"{low:g}, "
+            hi = "" if high is None else f"{high:g}" + (")" if high_open else "]")
+            shown = f"{number:g}" if kind is float else number
+            raise CommandLineError(f"--{name}: {shown} is out of range, expected a value in {lo or '(-inf, '}{hi or 'inf)'}")
         return number
 
     return parse
@@ -95,11 +96,31 @@ def _patience(name, value):
     return _number(int, low=1)(name, value)
 
 
+#: the parameters of each --schedule kind: (what, parser) in order; cosine's horizon is optional
+_SCHEDULE_PARAMS = {
+    "constant": (),
+    "step": (("EPOCHS", _number(float, low=1, high=1e9)), ("FACTOR", _number(float, low=0, high=1, low_open=True))),
+    "exponential": (("RATE", _number(float, low=0, high=1, low_open=True)),),
+    "inverse_time": (("DECAY", _number(float, low=0, high=1e9)),),
+    "cosine": (("EPOCHS", _number(float, low=1, high=1e9)),),
+}
+
+
 def _schedule(name, value):
-    # "constant", "step:10:0.5", "exponential:0.95", "inverse_time:0.1", "cosine"
+    # "constant", "step:10:0.5", "exponential:0.95", "inverse_time:0.1", "cosine" or "cosine:EPOCHS"
     kind, *params = str(value).split(":")
-    _choice(SCHEDULES)(name, kind)
-    return ":".join([kind.replace("-", "_")] + [str(_number(float)(name, p)) for p in params])
+    kind = _choice(SCHEDULES)(name, kind)
+    expected = _SCHEDULE_PARAMS[kind]
+    numbers = [str(_number(float)(name, p)) for p in params]
+    normalized = ":".join([kind] + numbers)
+    if len(params) != len(expected) and not (kind == "cosine" and not params):
+        raise CommandLineError(
+            f"--{name} {normalized!r}: expected constant, step:EPOCHS:FACTOR, exponential:RATE, "
+            "inverse_time:DECAY, cosine or cosine:EPOCHS"
+        )
+    for (what, parse), text in zip(expected, params):
+        parse(f"{name} {kind}:{what}", text)  # a range error names e.g. --schedule cosine:EPOCHS
+    return normalized
 
 
 def _flag(name, value):
@@ -182,6 +203,12 @@ def read_toml(path):
             return tomllib.load(f)
     except FileNotFoundError:
         raise CommandLineError(f"--config: no such file: {path}") from None
+    except IsADirectoryError:
+        raise CommandLineError(f"--config: {path} is a folder, not a TOML file") from None
+    except OSError as err:
+        raise CommandLineError(f"--config: cannot read {path}: {err.strerror or err}") from None
+    except UnicodeDecodeError as err:
+        raise CommandLineError(f"--config: {path} is not UTF-8 text (byte {err.object[err.start]:#04x} at offset {err.start})") from None
     except tomllib.TOMLDecodeError as err:
         raise CommandLineError(f"--config: {path} is not valid TOML: {err}") from None
 
@@ -200,6 +227,7 @@ def resolve_train_options(args):
     """
     raw = {}
     if args.config is not None:
+        spelled = {}
         for key, value in read_toml(args.config).items():
             name = key.replace("-", "_")
             if name not in TRAIN_OPTIONS:
@@ -207,6 +235,11 @@ def resolve_train_options(args):
                     f"--config: unknown option {key!r} in {args.config}; known: "
                     + ", ".join(n.replace("_", "-") for n in TRAIN_OPTIONS)
                 )
+            if name in spelled:
+                raise CommandLineError(
+                    f"--config: {args.config} sets {name.replace('_', '-')} twice, as {spelled[name]!r} and {key!r}; keep one"
+                )
+            spelled[name] = key
             raw[name] = value
     for name in TRAIN_OPTIONS:
         value = getattr(args, name, None)

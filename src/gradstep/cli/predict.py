@@ -65,8 +65,9 @@ def run(args):
     >>> open(predictions).readline().strip()
     'prediction,p_0,p_1,p_2'
     """
+    out = check_output_file(args.out)
     run_dir, config = read_run(args.run_dir)
-    session, trainer = restore(run_dir, config, progress=False, append=False)
+    session, trainer = restore(run_dir, config, progress=False)
     if args.data.lower().endswith(".csv"):
         X = read_features(args.data, config["data"]["target"])
     else:
@@ -79,10 +80,33 @@ def run(args):
     predicted = session.predict(trainer, X_scaled)
     proba = session.network.probabilities(outputs)
     header = ["prediction"] + ([f"p_{c}" for c in session.dataset.classes] if proba is not None else [])
-    with open(args.out, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        for i, value in enumerate(predicted.tolist()):
-            writer.writerow([value] + ([f"{p:.6g}" for p in proba[i]] if proba is not None else []))
+    try:
+        with open(out, "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(header)
+            for i, value in enumerate(predicted.tolist()):
+                writer.writerow([value] + ([f"{p:.6g}" for p in proba[i]] if proba is not None else []))
+    except OSError as err:
+        raise CommandLineError(f"--out {out}: cannot write the predictions: {err.strerror or err}") from None
     print(f"wrote {len(X)} predictions to {args.out}")
     return 0
+
+
+def check_output_file(path):
+    """Refuse an --out that cannot be written, before any work: a missing folder, a folder, a read-only file.
+
+    >>> check_output_file("no/such/folder/p.csv")
+    Traceback (most recent call last):
+    ...
+    gradstep.errors.CommandLineError: --out no/such/folder/p.csv: the folder no/such/folder does not exist
+    """
+    folder = os.path.dirname(path) or "."
+    if os.path.isdir(path):
+        raise CommandLineError(f"--out {path}: is a folder; name a file, e.g. {os.path.join(path, 'predictions.csv')}")
+    if not os.path.isdir(folder):
+        raise CommandLineError(f"--out {path}: the folder {folder} does not exist")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise CommandLineError(f"--out {path}: the file is read-only")
+    if not os.path.exists(path) and not os.access(folder, os.W_OK):
+        raise CommandLineError(f"--out {path}: cannot create files in {folder}: Permission denied")
+    return path

@@ -4,12 +4,16 @@ The session is rebuilt from config.json (same data split, same network and
 optimizer), then model.safetensors restores the weights, the optimizer's state
 and step count, the shuffling and dropout generators, the epoch counter, the
 history and the early-stopping counters; training goes on from that epoch.
+history.csv is first rewritten from the checkpoint's history (after a kill it
+may hold an epoch the checkpoint does not). A run folder without
+model.safetensors (stopped before its first epoch ended) starts from scratch.
 """
 
 from .errors import CommandLineError
-from .rundir import read_run
+from .options import _number
+from .rundir import check_matches_checkpoint, check_writable, read_run, write_history
 from .session import Session
-from .train import finish_run
+from .train import finish_run, fit
 
 HELP = "continue a run to --epochs N in all, with the same result as one longer run"
 
@@ -30,12 +34,25 @@ def add_parser(subparsers):
     return parser
 
 
-def restore(run_dir, config, progress=True, append=True):
-    """``(session, trainer)`` of a run folder with the checkpoint loaded (used by resume and evaluate)."""
+def restore(run_dir, config, progress=True, callbacks=False):
+    """``(session, trainer)`` of a run folder with the checkpoint loaded (used by resume, evaluate and predict).
+
+    The checkpoint must hold the model and split config.json defines; without
+    model.safetensors (a run stopped before its first epoch ended) the trainer
+    is a fresh one, at epoch 0.
+    """
     options = config["options"]
     session = Session(options)
-    trainer = session.trainer(session.run_callbacks(run_dir, append=append) if append else (), progress=progress)
-    trainer.load(run_dir / "model.safetensors")
+    if session.dataset.X.shape[1] != config["data"]["n_features"]:
+        raise CommandLineError(
+            f"{run_dir}/config.json says {config['data']['n_features']} features, but --data "
+            f"{options['data']} now has {session.dataset.X.shape[1]}"
+        )
+    trainer = session.trainer(session.run_callbacks(run_dir) if callbacks else (), progress=progress)
+    path = run_dir / "model.safetensors"
+    if path.is_file():
+        meta = trainer.load(path)
+        check_matches_checkpoint(run_dir, options, meta.get("run"))
     return session, trainer
 
 
@@ -54,21 +71,19 @@ def run(args):
     >>> config["epochs_trained"], config["resumed"]
     (2, [{'from_epoch': 1, 'to_epochs': 2}])
     """
-    run_dir, config = read_run(args.run_dir)
-    try:
-        epochs = int(args.epochs)
-    except ValueError:
-        raise CommandLineError(f"--epochs: expected a whole number, got {args.epochs!r}") from None
-    done = config.get("epochs_trained", 0)
-    if epochs <= done:
-        raise CommandLineError(f"{run_dir} has already trained {done} epochs; --epochs must be more than {done}")
+    run_dir, config = read_run(args.run_dir, need_model=False)
+    epochs = _number(int, low=1, high=10**9)("epochs", args.epochs)
+    check_writable(run_dir)
     stopped = config.get("stop_reason")
     if stopped:
         raise CommandLineError(f"{run_dir} stopped early ({stopped}); a longer run would have stopped there too")
-    session, trainer = restore(run_dir, config, progress=not args.quiet)
+    session, trainer = restore(run_dir, config, progress=not args.quiet, callbacks=True)
+    done = trainer.epoch  # the checkpoint's count: config.json or history.csv may be ahead after a kill
+    if epochs <= done:
+        raise CommandLineError(f"{run_dir} has already trained {done} epochs; --epochs must be more than {done}")
+    write_history(run_dir / "history.csv", trainer.history)  # trim what the checkpoint does not cover
+    fit(session, trainer, epochs, initial_epoch=done)
     options = config["options"]
-    trainer.fit((session.X_train, session.y_train), val=(session.X_val, session.y_val), epochs=epochs,
-                batch_size=options["batch_size"], seed=options["seed"], initial_epoch=trainer.epoch)  # fmt: skip
     options["epochs"] = epochs
     config.setdefault("resumed", []).append({"from_epoch": done, "to_epochs": epochs})
     finish_run(session, trainer, run_dir, config, "resume")

@@ -6,15 +6,17 @@ the same split) and load model.safetensors into it.
 """
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..data import Standardizer
-from ..train import Callback, CSVLogger, EarlyStopping, GradientStats, Trainer
+from ..train import Callback, EarlyStopping, GradientStats, Trainer
 from .datasets import load_dataset, split_dataset
 from .errors import CommandLineError
 from .networks import build_network, build_optimizer, check_model_fits_task
+from .rundir import defining_options, write_history
 
 
 def standardize(X, mean, scale):
@@ -52,13 +54,60 @@ class Preprocessing:
 
 
 class SaveRun(Callback):
-    """Save the whole training state (``Trainer.save``) to the run folder after every epoch."""
+    """After every epoch: the whole training state to model.safetensors, then history.csv from it.
 
-    def __init__(self, path):
-        self.path = path
+    The checkpoint holds the history and the options that define the model and
+    the split; history.csv is rewritten from that history right after, so a
+    kill between the two leaves history.csv one epoch behind at most, and
+    ``resume`` rewrites it from the checkpoint before it goes on.
+    """
+
+    def __init__(self, run_dir, options):
+        self.run_dir = run_dir
+        self.run = defining_options(options)
 
     def on_epoch_end(self, epoch, logs=None):
-        self.trainer.save(self.path)
+        self.trainer.save(self.run_dir / "model.safetensors", run=self.run)
+        write_history(self.run_dir / "history.csv", self.trainer.history)
+
+
+def _check_finite(dataset):
+    """NaN or infinite features would only show up as a diverged loss: name the column instead."""
+    bad = ~np.isfinite(dataset.X)
+    if bad.any():
+        rows, columns = np.nonzero(bad)
+        raise CommandLineError(
+            f"--data {dataset.name}: feature column {int(columns[0])} holds {dataset.X[rows[0], columns[0]]} "
+            f"(row {int(rows[0]) + 1}; {int(bad.any(axis=1).sum())} rows in all): gradstep trains on complete "
+            "numeric data only; fill or drop those rows"
+        )
+
+
+def _memory_bytes():
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not POSIX: no limit known
+        return None
+
+
+def check_network_size(options, n_in, n_out):
+    """Refuse a network whose weights, gradients and optimizer state cannot fit in this machine's memory.
+
+    >>> check_network_size({"model": "mlp", "hidden": [10**9]}, 64, 10)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gradstep.errors.CommandLineError: --hidden 1000000000: the network would have 75000000010 parameters, ...
+    """
+    sizes = [n_in, *(options["hidden"] if options["model"] == "mlp" else []), max(n_out, 1)]
+    params = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    need = 16 * params  # float32 weights, gradients and two optimizer moments
+    have = _memory_bytes()
+    if have is not None and need > have:
+        hidden = ",".join(map(str, options["hidden"]))
+        raise CommandLineError(
+            f"--hidden {hidden}: the network would have {params} parameters, {need / 1e9:.3g} GB with its "
+            f"gradients and optimizer state, more than this machine's {have / 1e9:.3g} GB of memory; use smaller layers"
+        )
 
 
 class Session:
@@ -73,8 +122,16 @@ class Session:
     def __init__(self, options):
         self.options = options
         self.dataset = load_dataset(options["data"], options["target"])
+        _check_finite(self.dataset)
         check_model_fits_task(options["model"], self.dataset.task, self.dataset.classes, options["data"])
         X_train, X_val, X_test, y_train, y_val, y_test = split_dataset(self.dataset, options["split"], options["seed"])
+        for part, rows in (("training", X_train), ("validation", X_val), ("test", X_test)):
+            if len(rows) == 0:
+                raise CommandLineError(
+                    f"--split {','.join(map(str, options['split']))}: the {part} split of {options['data']} "
+                    f"({len(self.dataset.X)} rows) is empty; give it a larger fraction"
+                )
+        check_network_size(options, self.dataset.X.shape[1], len(self.dataset.classes))
         regression = self.dataset.task == "regression"
         self.prep = Preprocessing.fit(X_train, y_train, options["standardize"], regression)
         self.network = build_network(
@@ -114,14 +171,25 @@ class Session:
         return Trainer(self.network.module, self.network.loss, self.optimizer, metrics=[self.network.metric],
                        callbacks=list(callbacks), progress=progress)  # fmt: skip
 
-    def run_callbacks(self, run_dir, append):
-        """history.csv, early stopping (when asked), gradient_stats.json and the per-epoch save of model.safetensors."""
-        callbacks = [CSVLogger(run_dir / "history.csv", append=append)]
+    def run_callbacks(self, run_dir):
+        """Early stopping (when asked), gradient_stats.json and the per-epoch save of model.safetensors and history.csv."""
+        callbacks = []
         if self.options["early_stopping"] is not None:
             callbacks.append(EarlyStopping(monitor="val_loss", patience=self.options["early_stopping"]))
         callbacks.append(GradientStats(path=run_dir / "gradient_stats.json"))  # before the save that keeps its records
-        callbacks.append(SaveRun(run_dir / "model.safetensors"))
+        callbacks.append(SaveRun(run_dir, self.options))
         return callbacks
+
+    def explain_divergence(self, err):
+        """A CommandLineError naming --l2 when the penalty, not the learning rate, made the loss blow up."""
+        lr, l2 = self.options["lr"], self.options["l2"]
+        if l2 > 0 and (l2 * lr > 2 or l2 > 1e30):
+            return CommandLineError(
+                f"the training loss became NaN or infinite because of --l2 {l2:g}, not the data: the penalty "
+                f"l2/2 ||W||^2 overflows, or its own step W <- (1 - lr l2) W overshoots (lr x l2 = {l2 * lr:.3g} > 2 "
+                f"with --lr {lr:g}); use a much smaller --l2"
+            )
+        return err
 
     def predict(self, trainer, X_scaled):
         """Raw labels (classification) or values in the original units (regression)."""

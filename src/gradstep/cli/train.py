@@ -10,9 +10,10 @@ import sys
 import numpy as np
 
 from .. import __version__
+from ..errors import TrainingDivergedError
 from .options import add_train_options, resolve_train_options
 from .report import evaluate_session, metrics_table, model_summary, write_report
-from .rundir import new_run_dir, save_plots, write_json
+from .rundir import new_run_dir, save_plots, write_history, write_json
 from .session import Session
 
 HELP = "train a model and write a run folder (no options: an MLP on the bundled digits)"
@@ -29,6 +30,8 @@ def add_parser(subparsers):
     parser = subparsers.add_parser("train", help=HELP, description=HELP)
     add_train_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar, only the final table")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="start again in an --out folder that already holds a run (its run files are deleted)")  # fmt: skip
     parser.set_defaults(run=run)
     return parser
 
@@ -47,6 +50,7 @@ def finish_run(session, trainer, run_dir, config, command):
     if confusion is not None:
         summary["confusion_matrix"] = confusion
     write_json(run_dir / "metrics.json", summary)
+    write_history(run_dir / "history.csv", history)
     save_plots(run_dir, history, confusion, session.dataset.classes)
     config["epochs_trained"] = trainer.epoch
     config["stop_reason"] = trainer.stop_reason
@@ -80,7 +84,7 @@ def run(args):
     if options["schedule"] == "cosine":  # fix the horizon, so that resume continues the same schedule
         options["schedule"] = f"cosine:{float(options['epochs'])}"
     session = Session(options)
-    run_dir = new_run_dir(options["out"])
+    run_dir = new_run_dir(options["out"], overwrite=args.overwrite)
     options["out"] = str(run_dir)
     data = session.dataset
     config = {
@@ -94,9 +98,18 @@ def run(args):
             "sizes": {"train": len(session.X_train), "val": len(session.X_val), "test": len(session.X_test)},
         },
     }  # fmt: skip
-    write_json(run_dir / "config.json", config)
-    trainer = session.trainer(session.run_callbacks(run_dir, append=False), progress=not args.quiet)
-    trainer.fit((session.X_train, session.y_train), val=(session.X_val, session.y_val), epochs=options["epochs"],
-                batch_size=options["batch_size"], seed=options["seed"])  # fmt: skip
+    write_json(run_dir / "config.json", config, exclusive=True)  # the claim: one of two runs started together wins
+    trainer = session.trainer(session.run_callbacks(run_dir), progress=not args.quiet)
+    fit(session, trainer, options["epochs"])
     finish_run(session, trainer, run_dir, config, "train")
     return 0
+
+
+def fit(session, trainer, epochs, initial_epoch=0):
+    """Train to ``epochs`` in all; a divergence caused by --l2 is named as such."""
+    options = session.options
+    try:
+        trainer.fit((session.X_train, session.y_train), val=(session.X_val, session.y_val), epochs=epochs,
+                    batch_size=options["batch_size"], seed=options["seed"], initial_epoch=initial_epoch)  # fmt: skip
+    except TrainingDivergedError as err:
+        raise session.explain_divergence(err) from None

@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from ..errors import DataConversionWarning
 from .errors import DataError, DataFormatError, DatasetNotFoundError
 
 #: rows per chunk of the pandas reader
@@ -132,12 +133,11 @@ def _read_rows(path, names, column, delimiter, header, dtype, where):
     return X, cells, lines
 
 
-class _NotPlain(Exception):
-    """A chunk the fast reader leaves to the row-by-row reader (text, empty cells, NaN, short rows)."""
-
-
 def _read_chunks(pd, path, names, column, delimiter, header, dtype):
-    """The pandas reader: ``(X, y or None)`` for a file of plain numbers, else ``_NotPlain``."""
+    """The pandas reader: ``(X, y or None)`` for a file of plain numbers; None leaves the file to the row reader.
+
+    Anything but plain numbers (text, empty cells, NaN, short or long rows) is left to the row reader.
+    """
     with open(path, "rb") as f:  # an upper bound of the number of rows, to allocate X once
         lines = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b"")) + 1
     features = [i for i in range(len(names)) if i != column]
@@ -153,17 +153,17 @@ def _read_chunks(pd, path, names, column, delimiter, header, dtype):
         for chunk in reader:
             values = chunk.to_numpy(np.float64, copy=False)
             if values.shape[1] != len(names) or np.isnan(values).any():
-                raise _NotPlain
+                return None
             X[n : n + len(values)] = values[:, features]
             if column is not None:
                 y_parts.append(values[:, column].copy())
             n += len(values)
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
-        raise _NotPlain from None
+        return None
     finally:
         reader.close()
     if n == 0:
-        raise _NotPlain
+        return None
     X.resize((n, len(features)), refcheck=False)
     return X, (np.concatenate(y_parts) if column is not None else None)
 
@@ -186,6 +186,7 @@ def _numeric_target(y, name, where, dtype):
             f"{where}: target column {name!r} holds whole numbers up to {peak:g}, beyond 2**53 = {_EXACT_INTEGERS}, "
             "where float64 cannot tell neighbouring integers apart; they are kept as float64 "
             "(for identifiers or codes, use text labels)",
+            DataConversionWarning,
             stacklevel=3,
         )
         return y
@@ -254,13 +255,10 @@ def load_csv(path, target=-1, delimiter=",", header=True, dtype=np.float64):
     if column is not None and len(names) == 1:
         raise DataError(f"{where}: {path} has the single column {names[0]!r}: no feature column is left beside the target")
     pd = _pandas()
-    if pd is not None:
-        try:
-            X, y = _read_chunks(pd, path, names, column, delimiter, header, dtype)
-        except _NotPlain:
-            pass
-        else:
-            return X if column is None else (X, _numeric_target(y, names[column], where, dtype))
+    parsed = None if pd is None else _read_chunks(pd, path, names, column, delimiter, header, dtype)
+    if parsed is not None:
+        X, y = parsed
+        return X if column is None else (X, _numeric_target(y, names[column], where, dtype))
     X, cells, lines = _read_rows(path, names, column, delimiter, header, dtype, where)
     if column is None:
         return X
