@@ -108,6 +108,14 @@ def test_predict_out_and_data_mistakes(trained, workdir, monkeypatch):
     assert_one_line_error(run_main("predict", "run", "--data", "iris", "--out", "locked.csv"), "the file is read-only")
 
 
+def test_train_into_an_existing_read_only_folder(workdir, monkeypatch):
+    (workdir / "locked").mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if "locked" in str(path) else real_access(path, mode))
+    result = run_main("train", *TINY, "--epochs", "1", "--out", "locked")
+    assert_one_line_error(result, "--out locked: cannot write in this folder: Permission denied")
+
+
 def test_resume_of_a_read_only_run_folder(trained, monkeypatch):
     before = (trained / "history.csv").read_text()
     real_access = os.access

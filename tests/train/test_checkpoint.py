@@ -405,3 +405,12 @@ def test_crafted_trainer_state_is_a_clear_error(tmp_path):
             fresh.load(target)
         assert_same_state_dict(before, fresh.model.state_dict())  # refused before anything changed
     assert model_tensors
+
+
+def test_a_huge_sparse_file_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "sparse.safetensors"
+    with open(path, "wb") as f:
+        f.write((10**6).to_bytes(8, "little") + b'{"__metadata__": {}}')
+        f.truncate(2 * 1024**3)  # 2 GiB on paper, a few bytes on disk
+    with pytest.raises(CheckpointError, match=r"the header is not valid JSON"):
+        read_checkpoint(path)
