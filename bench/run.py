@@ -166,7 +166,7 @@ def analyse(workload, config, raw):
             ratios = [values[r] / by_round[ref][r] for r in used if r in values and r in by_round[ref]]
             entry["ratios"][ref] = summarize(ratios)
         last = samples[impl][-1]
-        for key in ("loss", "log_loss", "optimum_log_loss"):
+        for key in ("loss", "log_loss", "optimum_log_loss", "per_step_ms"):
             if key in last:
                 entry[key] = last[key]
         summary[impl] = entry
@@ -211,6 +211,8 @@ def table(name, workload, config, summary, unavailable):
         for key in ("loss", "log_loss"):
             if key in entry:
                 notes.append(f"{key.replace('_', '-')} {entry[key]:.4f}")
+        if "per_step_ms" in entry:
+            notes.append(f"{entry['per_step_ms']:.2f} ms per step")
         if "optimum_log_loss" in entry:
             notes.append(f"optimum {entry['optimum_log_loss']:.4f}")
         if "max_coef_error" in entry:

@@ -6,7 +6,7 @@ AttributeError (PyTorch or scikit-learn not installed, a gradstep piece not
 there yet) makes the implementation "unavailable" rather than failing the run.
 """
 
-from . import gradstep_api, logreg, lstsq, mlp
+from . import gradstep_api, logreg, lstsq, mlp, scaleout
 
 
 class Workload:
@@ -111,6 +111,29 @@ WORKLOADS = {
         ["pytorch lstsq", "sklearn LinearRegression", "numpy solve(X.T@X, X.T@y)"],
         flops=lstsq.epoch_flops,
         quick={"n": 50000},
+    ),
+    "dask-logreg": Workload(
+        "dask: one full-batch LogisticRegression step, 20000 x 20 float64 in 8 blocks, NumPy vs 2 worker processes",
+        dict(model="logreg", n=20000, d=20, blocks=8, warmup=3, steps=40),
+        {"gradstep NumPy": scaleout.make_local, "gradstep dask 2 workers": scaleout.make_dask},
+        ["gradstep NumPy"],
+        quick={"steps": 15},
+    ),
+    "dask-mlp": Workload(
+        "dask: one full-batch MLPClassifier (64, 32) step, 20000 x 20 float32 in 8 blocks, NumPy vs 2 worker processes",
+        dict(model="mlp", hidden=[64, 32], n=20000, d=20, blocks=8, warmup=3, steps=20),
+        {"gradstep NumPy": scaleout.make_local, "gradstep dask 2 workers": scaleout.make_dask},
+        ["gradstep NumPy"],
+        quick={"steps": 8},
+    ),
+    "dask-throughput": Workload(
+        "dask: full-batch logistic-regression gradients, 2000000 x 100 float64 in 8 blocks, 1 vs 2 worker processes",
+        dict(n=2000000, d=100, blocks=8, steps=5),
+        {"gradstep dask 1 worker": scaleout.make_throughput(1), "gradstep dask 2 workers": scaleout.make_throughput(2)},
+        ["gradstep dask 1 worker"],
+        flops=scaleout.step_flops,
+        unit="samples/s",
+        quick={"n": 400000},
     ),
     "memory": Workload(
         "peak resident memory of a training run: MLP, one SGD epoch of 60000, batch 128, data included",

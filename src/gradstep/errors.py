@@ -24,6 +24,7 @@ subpackages re-export the classes where users look for them
     |- TrainingDivergedError (RuntimeError)  the training loss became NaN or infinite
     |- CheckpointError (ValueError)     a checkpoint that cannot be read or does not match
     |- DatasetNotFoundError (FileNotFoundError)  data set files that are not where gradstep looked
+    |- DistributedError (RuntimeError)  no cluster, or data lost with a worker that nothing can rebuild
     `- MissingDependencyError (ImportError)      an optional package that is not installed
 
 >>> import gradstep
@@ -249,6 +250,14 @@ class MissingDependencyError(GradstepError, ImportError):
     """
 
 
+class DistributedError(GradstepError, RuntimeError):
+    """A distributed fit that cannot go on: no cluster, or chunks lost that no graph can rebuild.
+
+    >>> issubclass(DistributedError, RuntimeError)
+    True
+    """
+
+
 # ----- warnings ------------------------------------------------------------------------------
 class GradstepWarning(UserWarning):
     """Base class of the warnings gradstep issues.
@@ -302,6 +311,6 @@ __all__ = [
     "GradstepError", "ShapeError", "ArgumentError", "OptimizerError", "TrainingConfigError", "StateDictError",
     "CommandLineError", "UnknownDemoError", "ReportError", "DataError", "DataFormatError", "NotFittedError", "DTypeError",
     "GraphFreedError", "GradcheckError", "TrainingDivergedError", "CheckpointError", "DatasetNotFoundError",
-    "MissingDependencyError", "CompileError",
+    "MissingDependencyError", "CompileError", "DistributedError",
     "GradstepWarning", "CompileWarning", "DataConversionWarning", "IllConditionedWarning", "StepSizeWarning", "ConvergenceWarning",
 ]  # fmt: skip

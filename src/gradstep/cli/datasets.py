@@ -118,8 +118,13 @@ def load_dataset(spec, target=None, split="train"):
     if spec in DATASETS:
         X, y = getattr(gsdata, f"load_{spec}")()
         return Dataset(spec, X, y)
+    if is_parquet(spec):
+        return _parquet(spec, target)
     if not spec.lower().endswith(".csv"):
-        raise CommandLineError(f"--data: unknown data set {spec!r}; use one of {', '.join(DATASETS)} or a FILE.csv")
+        raise CommandLineError(
+            f"--data: unknown data set {spec!r}; use one of {', '.join(DATASETS)}, a FILE.csv, a FILE.parquet "
+            "or a FOLDER of .parquet files"
+        )
     if not os.path.isfile(spec):
         raise CommandLineError(f"--data: no such file: {spec}")
     column = _csv_target(target)
@@ -129,6 +134,32 @@ def load_dataset(spec, target=None, split="train"):
         raise CommandLineError(f"--data {spec}: {err}") from None
     names = csv_header(spec)
     return Dataset(spec, X.astype(np.float32), y, target=names[column] if isinstance(column, int) else column)
+
+
+def is_parquet(spec):
+    """True for a ``.parquet`` file or glob, or a folder (of Parquet files).
+
+    >>> is_parquet("data/train.parquet"), is_parquet("iris")
+    (True, False)
+    """
+    return spec.lower().endswith(".parquet") or os.path.isdir(spec)
+
+
+def _parquet(spec, target):
+    """A Parquet file, folder or glob read on the driver: the target by name, index or (default) the last column."""
+    try:
+        names = gsdata.parquet.column_names(spec)
+        column = _csv_target(target)
+        if isinstance(column, int):
+            if not -len(names) <= column < len(names):
+                raise CommandLineError(f"--target: index {column} is out of range for the columns {names}")
+            column = names[column]
+        X, y = gsdata.load_parquet(spec, target=column, dask=False, dtype=np.float32)
+    except CommandLineError:
+        raise
+    except GradstepError as err:
+        raise CommandLineError(f"--data {spec}: {err}") from None
+    return Dataset(spec, X, y, target=column)
 
 
 def split_dataset(dataset, fractions, seed):

@@ -136,8 +136,8 @@ def _flag(name, value):
 
 #: option name -> (parser, default, help). The defaults are ``gradstep train`` with no arguments.
 TRAIN_OPTIONS = {
-    "data": (_text, "digits", f"{'|'.join(DATASETS)}|FILE.csv (default digits)"),
-    "target": (_text, None, "target column of a CSV file, by name or 0-based index (default: the last column)"),
+    "data": (_text, "digits", f"{'|'.join(DATASETS)}|FILE.csv|FILE.parquet|FOLDER of .parquet (default digits)"),
+    "target": (_text, None, "target column of a CSV or Parquet file, by name or 0-based index (default: the last column)"),
     "model": (_choice(MODELS), "mlp", f"{'|'.join(MODELS)} (default mlp)"),
     "hidden": (_hidden, [256, 128], "hidden layer sizes of the MLP, e.g. 256,128 (default 256,128)"),
     "activation": (_choice(ACTIVATIONS), "relu", f"hidden activation of the MLP: {'|'.join(ACTIVATIONS)} (default relu)"),
@@ -154,6 +154,9 @@ TRAIN_OPTIONS = {
     "standardize": (_flag, True, "standardize the features with the training set's mean and std (default on)"),
     "seed": (_number(int, low=0), 0, "seed of the split, the initial weights and the shuffling (default 0)"),
     "out": (_text, None, "run folder (default runs/<date-time>)"),
+    "workers": (_number(int, low=1), None, "train on a LocalCluster of N dask worker processes, 1 thread each "
+                "(needs gradstep[distributed])"),
+    "scheduler": (_text, None, "train on the running dask cluster whose scheduler is at ADDRESS, e.g. tcp://host:8786"),
 }  # fmt: skip
 
 

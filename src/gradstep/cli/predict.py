@@ -11,9 +11,9 @@ import os
 
 import numpy as np
 
-from ..data import load_csv
+from ..data import load_csv, parquet
 from ..errors import GradstepError
-from .datasets import csv_header, load_dataset
+from .datasets import csv_header, is_parquet, load_dataset
 from .errors import CommandLineError
 from .resume import restore
 from .rundir import read_run
@@ -31,7 +31,8 @@ def add_parser(subparsers):
     """
     parser = subparsers.add_parser("predict", help=HELP, description=HELP)
     parser.add_argument("run_dir", metavar="RUN_DIR", help="a folder written by gradstep train")
-    parser.add_argument("--data", required=True, help="FILE.csv of features (or a data set name: all its rows)")
+    parser.add_argument("--data", required=True,
+                        help="FILE.csv, FILE.parquet or a FOLDER of .parquet files (or a data set name: all its rows)")
     parser.add_argument("--out", default="predictions.csv", help="where to write the predictions (default predictions.csv)")
     parser.set_defaults(run=run)
     return parser
@@ -45,6 +46,15 @@ def read_features(path, target):
         if target in csv_header(path):
             return load_csv(path, target=target)[0].astype(np.float32)
         return load_csv(path, target=None).astype(np.float32)
+    except GradstepError as err:
+        raise CommandLineError(f"--data {path}: {err}") from None
+
+
+def read_parquet_features(path, target):
+    """The features of Parquet data (file, folder or glob): every column but the one named ``target``."""
+    try:
+        columns = [c for c in parquet.column_names(path) if c != target]
+        return parquet.load_parquet(path, columns=columns, dask=False, dtype=np.float32)
     except GradstepError as err:
         raise CommandLineError(f"--data {path}: {err}") from None
 
@@ -70,6 +80,8 @@ def run(args):
     session, trainer = restore(run_dir, config, progress=False)
     if args.data.lower().endswith(".csv"):
         X = read_features(args.data, config["data"]["target"])
+    elif is_parquet(args.data):
+        X = read_parquet_features(args.data, config["data"]["target"])
     else:
         X = load_dataset(args.data, split="test").X
     n = session.dataset.X.shape[1]

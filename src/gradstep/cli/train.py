@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import TrainingDivergedError
+from .cluster import cluster_client, on_cluster
 from .options import add_train_options, resolve_train_options
 from .report import evaluate_session, metrics_table, model_summary, write_report
 from .rundir import new_run_dir, save_plots, write_history, write_json
@@ -106,10 +107,12 @@ def run(args):
 
 
 def fit(session, trainer, epochs, initial_epoch=0):
-    """Train to ``epochs`` in all; a divergence caused by --l2 is named as such."""
+    """Train to ``epochs`` in all (on the --workers / --scheduler cluster if given); a divergence caused by --l2 is named."""
     options = session.options
     try:
-        trainer.fit((session.X_train, session.y_train), val=(session.X_val, session.y_val), epochs=epochs,
-                    batch_size=options["batch_size"], seed=options["seed"], initial_epoch=initial_epoch)  # fmt: skip
+        with cluster_client(options.get("workers"), options.get("scheduler")) as client:
+            trainer.fit(on_cluster(client, session.X_train, session.y_train), val=(session.X_val, session.y_val),
+                        epochs=epochs, batch_size=options["batch_size"], seed=options["seed"],
+                        initial_epoch=initial_epoch)  # fmt: skip
     except TrainingDivergedError as err:
         raise session.explain_divergence(err) from None

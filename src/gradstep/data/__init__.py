@@ -26,6 +26,7 @@ from .datasets import (
 from .errors import DataError, DataFormatError, DatasetNotFoundError, MissingDependencyError, NotFittedError
 from .idx import read_idx
 from .loader import DataLoader
+from .parquet import load_parquet
 from .preprocessing import LabelEncoder, MinMaxScaler, Standardizer, one_hot
 from .split import train_test_split, train_val_test_split
 
@@ -35,6 +36,6 @@ __all__ = [
     "Standardizer", "MinMaxScaler", "one_hot", "LabelEncoder",
     "Compose", "GaussianNoise", "RandomRotation", "RandomShift", "augmentation",
     "load_digits", "load_iris", "load_breast_cancer", "load_wine", "load_diabetes",
-    "load_mnist", "load_fashion_mnist", "load_csv", "read_idx", "FASHION_MNIST_CLASSES", "datasets",
+    "load_mnist", "load_fashion_mnist", "load_csv", "load_parquet", "read_idx", "FASHION_MNIST_CLASSES", "datasets",
     "DataError", "DataFormatError", "DatasetNotFoundError", "MissingDependencyError", "NotFittedError",
 ]  # fmt: skip

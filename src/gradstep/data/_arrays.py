@@ -26,3 +26,16 @@ def as_array(data, where, name="X"):
     if array.ndim == 0:
         raise DataError(f"{where}: {name} must have a sample axis, got the scalar {array.item()!r}")
     return array
+
+
+def is_dask_collection(x):
+    """True for dask arrays, DataFrames and Series (read from the ``__dask_graph__`` protocol; dask is not imported).
+
+    The estimators and the Trainer hand such input to ``gradstep.distributed``
+    instead of gathering it with ``np.asarray``.
+
+    >>> import numpy as np
+    >>> is_dask_collection(np.zeros(3))
+    False
+    """
+    return callable(getattr(type(x), "__dask_graph__", None))

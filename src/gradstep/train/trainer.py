@@ -6,6 +6,7 @@ import numpy as np
 
 from ..creation import tensor
 from ..data import DataLoader, train_test_split
+from ..data._arrays import is_dask_collection
 from ..errors import ShapeError
 from ..grad_mode import no_grad
 from ..optim.optimizer import Optimizer
@@ -194,7 +195,9 @@ class Trainer:
         ----------
         train : (X, y)
             ndarrays or Tensors; batches are wrapped as Tensors without copying
-            (pass float32 X for speed).
+            (pass float32 X for speed). Dask arrays or DataFrames train on the
+            active distributed.Client, the data staying on its workers (see
+            docs/distributed.md).
         val : (X_val, y_val), optional
             Evaluated after every epoch in eval mode; logged as ``val_loss`` and
             ``val_<metric>``.
@@ -232,6 +235,11 @@ class Trainer:
         ([0, 1], [4.0, 0.0])
         """
         where = "Trainer.fit"
+        if isinstance(train, (tuple, list)) and train and is_dask_collection(train[0]):
+            from ..distributed.networks import fit_trainer_on_dask  # above train: imported only for dask input
+
+            return fit_trainer_on_dask(self, train, val, validation_split, epochs, batch_size, shuffle, seed,
+                                       initial_epoch, transform)  # fmt: skip
         X, y = _pair(train, where, "train")
         if not (isinstance(epochs, int) and epochs >= 1):
             raise TrainingConfigError(f"{where}: epochs must be an int >= 1, got {epochs!r}")

@@ -1,0 +1,261 @@
+"""What the workers run: plain functions of one row block (X_b, t_b) of the data, NumPy in and NumPy out.
+
+The driver (``engine``, ``chunks``) submits these with the block futures as
+arguments, so each runs on the worker that holds the block. Every function
+returns *sums* over the block's rows (not means): the driver adds them in
+block order and divides once by the global row count, so the result does not
+depend on how the rows are spread over workers.
+"""
+
+import threading
+
+import numpy as np
+
+from ..errors import DataError
+from ..grad_mode import no_grad
+from ..tensor import Tensor
+
+#: one network step at a time per worker process (a worker's tasks share the model object)
+_MODEL_LOCK = threading.Lock()
+
+
+# ----- preparing the blocks ------------------------------------------------------------------
+def prepare(X_b, y_b, dtype, index, where):
+    """The block as C-contiguous ``dtype`` X (2-D) and 1-D y, with NaN/inf in X named by block and row.
+
+    >>> X, y = prepare(np.array([[1, 2]]), np.array([[3]]), np.float64, 0, "fit")
+    >>> X.dtype, y.shape
+    (dtype('float64'), (1,))
+    """
+    X_b = np.ascontiguousarray(getattr(X_b, "to_numpy", lambda: X_b)(), dtype=dtype)
+    if X_b.ndim == 1:
+        X_b = X_b[:, None]
+    if X_b.ndim != 2:
+        raise DataError(f"{where}: chunk {index} of X has shape {X_b.shape}; expected 2-D (n_samples, n_features)")
+    if not np.isfinite(np.add.reduce(X_b, axis=None)) and not np.isfinite(X_b).all():
+        row, col = np.argwhere(~np.isfinite(X_b))[0]
+        raise DataError(
+            f"{where}: input X contains {'NaN' if np.isnan(X_b[row, col]) else 'infinity'} in chunk {index} "
+            f"(row {row} of that chunk, column {col}); NaN and inf values are not supported, remove or impute them first"
+        )
+    if y_b is None:
+        return X_b, None
+    y_b = np.asarray(getattr(y_b, "to_numpy", lambda: y_b)())
+    if y_b.ndim == 2 and y_b.shape[1] == 1:
+        y_b = y_b[:, 0]
+    if y_b.ndim != 1 or len(y_b) != len(X_b):
+        raise DataError(f"{where}: chunk {index} has {len(X_b)} rows of X but y of shape {y_b.shape}")
+    return X_b, y_b
+
+
+def describe(block):
+    """(rows, columns) of a block.
+
+    >>> describe((np.zeros((3, 2)), None))
+    (3, 2)
+    """
+    return block[0].shape
+
+
+def column_sums(block, center=None):
+    """sum_i x_i over the block's rows, or sum_i (x_i - center)^2 when ``center`` is given.
+
+    >>> column_sums((np.array([[1.0], [3.0]]), None)).tolist(), column_sums((np.array([[1.0], [3.0]]), None), 2.0).tolist()
+    ([4.0], [2.0])
+    """
+    X = block[0]
+    if center is None:
+        return np.add.reduce(X, axis=0, dtype=np.float64)
+    d = X - center
+    return np.einsum("ij,ij->j", d, d)
+
+
+def target_sum(block):
+    """sum of y over the block (the regression targets).
+
+    >>> target_sum((None, np.array([1.0, 2.0])))
+    3.0
+    """
+    return float(np.add.reduce(block[1], axis=None, dtype=np.float64))
+
+
+def unique_labels(block):
+    """The distinct labels of the block's y (``np.unique``).
+
+    >>> unique_labels((None, np.array([2, 0, 2]))).tolist()
+    [0, 2]
+    """
+    return np.unique(block[1])
+
+
+def encode(block, classes, targets):
+    """The block with y replaced by its codes 0..K-1 in ``classes``, then ``targets(codes)``.
+
+    >>> X, t = encode((np.zeros((2, 1)), np.array(["b", "a"])), np.array(["a", "b"]), lambda c: c)
+    >>> t.tolist()
+    [1, 0]
+    """
+    X, y = block
+    return X, targets(np.searchsorted(classes, y))
+
+
+def standardize(block, mean, scale, dtype):
+    """The block with x' = (x - mean) / scale (the estimators' preconditioning), in ``dtype``.
+
+    >>> standardize((np.array([[3.0]]), None), np.array([1.0]), np.array([2.0]), np.float64)[0].tolist()
+    [[1.0]]
+    """
+    X, t = block
+    X = X - mean  # one copy, as in the single-process fit
+    X /= scale
+    return X.astype(dtype, copy=False), t
+
+
+def gram(block):
+    """X_b^T X_b and the row count (for the smoothness constant L = lambda_max(X^T X) / n).
+
+    >>> gram((np.array([[1.0, 2.0]]), None))[0].tolist()
+    [[1.0, 2.0], [2.0, 4.0]]
+    """
+    X = block[0]
+    return X.T @ X, len(X)
+
+
+def shuffle(block, seed, index):
+    """The block's rows in the order of ``default_rng([seed, index]).permutation`` (one epoch's order).
+
+    The permutation depends only on the seed and the block's index, not on the
+    worker: a recomputed block is shuffled the same way.
+
+    >>> X, t = shuffle((np.arange(4.0)[:, None], np.arange(4)), 0, 0)
+    >>> sorted(t.tolist())
+    [0, 1, 2, 3]
+    """
+    X, t = block
+    order = np.random.default_rng([seed, index]).permutation(len(X))
+    return X[order], t[order]
+
+
+# ----- one step's loss and gradient -----------------------------------------------------------
+def _rows(block, rows):
+    X, t = block
+    if rows is None:
+        return X, t
+    lo, hi = rows
+    return X[lo:hi], t[lo:hi]
+
+
+def linear_step(blocks, rows, W, b, model):
+    """[(loss sum, [sum dL/dW, sum dL/db], rows)] of a linear model's data loss on each block (or row range).
+
+    z = X_b W + b; ``model._score_loss(z, t)`` gives the block's mean loss and
+    its dL/dz (the delta rule); scaled by the block's row count they become
+    sums, unless the model's loss is already a sum (``_summed_loss``, Adaline).
+
+    >>> from gradstep.models import LinearRegression
+    >>> [(loss, (gW, gb), n)] = linear_step([(np.array([[1.0], [2.0]]), np.array([[1.0], [2.0]]))], [None],
+    ...                                   np.zeros((1, 1)), np.zeros(1), LinearRegression())
+    >>> loss, gW.tolist(), gb.tolist(), n    # 1/2 (1 + 4) ; -(1*1 + 2*2) ; -(1 + 2)
+    (2.5, [[-5.0]], [-3.0], 2)
+    """
+    out = []
+    summed = getattr(model, "_summed_loss", False)
+    for block, r in zip(blocks, rows):
+        X, t = _rows(block, r)
+        n = len(X)
+        if n == 0:
+            out.append((0.0, [np.zeros_like(W)] + ([] if b is None else [np.zeros_like(b)]), 0))
+            continue
+        z = X @ W
+        if b is not None:
+            z += b
+        loss, delta = model._score_loss(z, t)
+        if not summed:
+            loss, delta = loss * n, delta * n  # mean over the block -> sum over its rows
+        out.append((loss, [X.T @ delta] + ([] if b is None else [delta.sum(axis=0)]), n))
+    return out
+
+
+def _grad_array(p):
+    g = p.grad
+    g = getattr(g, "data", g)  # a Tensor (or an ndarray in older versions)
+    return np.zeros(p.data.shape, np.float64) if g is None else np.asarray(g, np.float64)
+
+
+def network_step(blocks, rows, params, model, loss_fn, summed):
+    """[(loss sum, [sum dL/dp for each parameter], rows)] of an nn model's loss on each block (or row range).
+
+    The worker's copy of ``model`` gets the driver's parameter values, runs
+    forward and backward on each block in train mode; a mean-reduced loss is
+    scaled by the block's rows to a sum (``summed``: already a sum).
+    """
+    out = []
+    with _MODEL_LOCK:
+        own = list(model.parameters())
+        for p, value in zip(own, params):
+            p.data = value
+        model.train()
+        for block, r in zip(blocks, rows):
+            X, t = _rows(block, r)
+            n = len(X)
+            if n == 0:
+                out.append((0.0, [np.zeros(p.data.shape) for p in own], 0))
+                continue
+            for p in own:
+                p.grad = None
+            loss = loss_fn(model(Tensor(X)), Tensor(t))
+            loss.backward()
+            scale = 1.0 if summed else float(n)
+            out.append((float(loss.data) * scale, [_grad_array(p) * scale for p in own], n))
+            for p in own:
+                p.grad = None
+    return out
+
+
+def network_outputs_loss(block, params, model, loss_fn, summed):
+    """(loss sum, rows) of an nn model on a block in eval mode, without a graph (the validation loss).
+
+    >>> from gradstep import nn
+    >>> model = nn.Linear(1, 1, init="zeros")
+    >>> network_outputs_loss((np.ones((2, 1), np.float32), np.ones((2, 1), np.float32)),
+    ...                      [p.data for p in model.parameters()], model, nn.MSELoss(), False)
+    (2.0, 2)
+    """
+    X, t = block
+    with _MODEL_LOCK:
+        for p, value in zip(model.parameters(), params):
+            p.data = value
+        model.eval()
+        with no_grad():
+            loss = float(loss_fn(model(Tensor(X)), Tensor(t)).data)
+    n = len(X)
+    return (loss if summed else loss * n), n
+
+
+# ----- local SGD ----------------------------------------------------------------------------
+def linear_local_sgd(block, slices, W, b, model, lr, alpha, inv_scale):
+    """Plain SGD steps w <- w - lr dL/dw on this block alone, one per row range of ``slices``.
+
+    Returns (W, b, loss sum, rows) after the local steps; the driver averages
+    the blocks' W and b weighted by their rows (local SGD / model averaging).
+    """
+    W, b = W.copy(), None if b is None else b.copy()
+    summed = getattr(model, "_summed_loss", False)
+    total, count = 0.0, 0
+    for lo, hi in slices:
+        if hi <= lo:
+            continue
+        X, t = block[0][lo:hi], block[1][lo:hi]
+        z = X @ W
+        if b is not None:
+            z += b
+        loss, delta = model._score_loss(z, t)
+        gW = X.T @ delta
+        if alpha:
+            gW += alpha * (W * inv_scale) * inv_scale  # alpha/2 ||W'/std||^2
+        W -= lr * gW
+        if b is not None:
+            b -= lr * delta.sum(axis=0)
+        total += loss if summed else loss * (hi - lo)
+        count += hi - lo
+    return W, b, total, count
