@@ -5,6 +5,12 @@ without recursion, so a chain of 100 000 ops is fine), calls each op's
 backward with dL/d(output), sums gradients where a tensor feeds several ops,
 reduces broadcast dimensions back to each input's shape, accumulates into the
 ``.grad`` of leaf tensors, and frees saved arrays unless ``retain_graph``.
+
+Two loops share that walk: ``backward`` is the fast first-order path (NumPy
+gradients, buffers reused where nobody else holds them); ``differentiate``
+serves ``gradstep.autograd.grad`` (gradients returned, not accumulated) and
+``create_graph=True``, where each op's same backward formula runs on Tensors
+(autograd/graph.py) so that the gradients are themselves differentiable.
 """
 
 import weakref
@@ -12,6 +18,7 @@ import weakref
 import numpy as np
 
 from .errors import GradstepError, GraphFreedError, ShapeError
+from .tensor import Tensor
 
 
 def unbroadcast(grad, shape):
@@ -34,8 +41,8 @@ def unbroadcast(grad, shape):
     return grad
 
 
-def topological_order(root_ctx):
-    """Graph nodes reachable from ``root_ctx``, each before the nodes it depends on (no recursion).
+def topological_order(root_ctx, *more_roots):
+    """Graph nodes reachable from the roots, each before the nodes it depends on (no recursion).
 
     >>> import gradstep
     >>> x = gradstep.tensor(2.0, requires_grad=True)
@@ -45,7 +52,7 @@ def topological_order(root_ctx):
     """
     order = []
     visited = set()  # nodes hash by identity
-    stack = [(root_ctx, False)]
+    stack = [(root_ctx, False)] + [(r, False) for r in more_roots]
     while stack:
         node, children_done = stack.pop()
         if children_done:
@@ -79,14 +86,19 @@ def _accumulate_leaf(leaf, grad, incoming):
         leaf.grad = grad
 
 
-def backward(root, grad=None, retain_graph=False):
+def backward(root, grad=None, retain_graph=None, create_graph=False):
     """Compute d(root)/d(leaf) for every leaf that requires grad, accumulating into ``.grad``.
+
+    With ``create_graph=True`` the backward pass is recorded too, so the
+    gradients can be differentiated again (``retain_graph`` then defaults to True).
 
     >>> import gradstep
     >>> x = gradstep.tensor(3.0, requires_grad=True)
     >>> (x * x).backward(); float(x.grad)
     6.0
     """
+    if retain_graph is None:
+        retain_graph = create_graph
     if not root.requires_grad:
         raise GradstepError(
             "backward: this tensor does not require grad and has no graph; "
@@ -106,6 +118,9 @@ def backward(root, grad=None, retain_graph=False):
         if grad.shape != root.shape:
             raise ShapeError(f"backward: grad of shape {grad.shape} does not match output of shape {root.shape}")
 
+    if create_graph:
+        differentiate([root], [grad], None, retain_graph, True)
+        return
     if root._ctx is None:
         _accumulate_leaf(root, grad, None)
         return
@@ -117,10 +132,7 @@ def backward(root, grad=None, retain_graph=False):
         if g is None:
             continue
         if ctx.freed:
-            raise GraphFreedError(
-                f"backward: the graph through op '{ctx.fn.name}' was freed by an earlier backward(); "
-                "call backward(retain_graph=True) the first time to go through it twice"
-            )
+            raise _freed_error(ctx)
         if ctx.retained is not None:
             owner = ctx.retained()
             if owner is not None:
@@ -151,6 +163,118 @@ def backward(root, grad=None, retain_graph=False):
                 private.add(child)
         if not retain_graph:
             ctx.free()
+
+
+def _freed_error(ctx):
+    return GraphFreedError(
+        f"backward: the graph through op '{ctx.fn.name}' was freed by an earlier backward(); "
+        "call backward(retain_graph=True) the first time to go through it twice"
+    )
+
+
+def _add(total, grad):
+    """total + grad, out of place (either may be shared), None meaning zero; a Tensor if either is."""
+    if total is None:
+        return grad
+    if isinstance(grad, Tensor) and not isinstance(total, Tensor):
+        total = Tensor(total)
+    return total + grad
+
+
+def _store_graph_grad(tensor, grad):
+    """Accumulate a gradient that is a Tensor (create_graph) into ``tensor.grad``, out of place."""
+    if grad.dtype != tensor.data.dtype:
+        grad = grad.astype(tensor.data.dtype)
+    tensor.grad = _add(tensor.grad, grad)
+
+
+def differentiate(outputs, grad_outputs, inputs=None, retain_graph=False, create_graph=False):
+    """Backpropagate from several ``outputs``; return d/d(input) for each of ``inputs``, or accumulate into leaves.
+
+    ``grad_outputs`` holds one dL/d(output) per output (ndarrays or Tensors, the
+    outputs' shapes). With ``inputs`` the gradients are returned (None for an
+    input the outputs do not depend on) and no ``.grad`` changes; without, they
+    accumulate into every leaf's ``.grad``. Under ``create_graph`` each op's
+    backward runs on Tensors (``autograd.graph``) and records its own graph.
+
+    >>> import gradstep
+    >>> x = gradstep.tensor(3.0, requires_grad=True)
+    >>> [g.item() for g in differentiate([x * x], [None], [x])]
+    [6.0]
+    """
+    if create_graph:
+        from .autograd.graph import differentiable_backward
+        from .grad_mode import enable_grad
+
+        mode = enable_grad()
+    else:
+        from .grad_mode import no_grad
+
+        mode = no_grad()
+    pending = {}  # node -> dL/d(its output)
+    outputs_of = {}  # node -> its output tensor (what the graph's saved output is, under create_graph)
+    leaf_slots = {}  # leaf input -> positions in ``inputs``
+    node_slots = {}  # node of a non-leaf input -> positions
+    results = None
+    if inputs is not None:
+        results = [None] * len(inputs)
+        for i, t in enumerate(inputs):
+            (leaf_slots if t._ctx is None else node_slots).setdefault(t._ctx or t, []).append(i)
+
+    def to_leaf(leaf, g):
+        if results is not None:
+            for i in leaf_slots.get(leaf, ()):
+                results[i] = _add(results[i], g)
+        elif not leaf.requires_grad:
+            return
+        elif create_graph:
+            _store_graph_grad(leaf, g)
+        else:
+            _accumulate_leaf(leaf, np.array(g) if leaf.grad is None else g, None)
+
+    with mode:
+        for out, g in zip(outputs, grad_outputs):
+            if create_graph and not isinstance(g, Tensor):
+                g = Tensor(g)
+            if out._ctx is None:
+                to_leaf(out, g)
+            else:
+                pending[out._ctx] = _add(pending.get(out._ctx), g)
+                outputs_of.setdefault(out._ctx, out)
+        roots = list(pending)
+        for ctx in topological_order(*roots) if roots else ():
+            g = pending.pop(ctx, None)
+            if g is None:
+                continue
+            if ctx.freed:
+                raise _freed_error(ctx)
+            for i in node_slots.get(ctx, ()):
+                results[i] = _add(results[i], g)
+            if results is None and ctx.retained is not None:
+                owner = ctx.retained()
+                if owner is not None:
+                    if create_graph:
+                        _store_graph_grad(owner, g)
+                    else:
+                        _accumulate_leaf(owner, g, g)
+            if create_graph:
+                input_grads = differentiable_backward(ctx, outputs_of[ctx], g)
+            else:
+                input_grads = ctx.fn.backward(ctx, g)
+            for inp, ig, needed in zip(ctx.inputs, input_grads, ctx.needs_input_grad):
+                if ig is None or not needed:
+                    continue
+                if ig.shape != inp.data.shape:
+                    ig = unbroadcast(ig, inp.data.shape)
+                child = inp._ctx
+                if child is None:
+                    to_leaf(inp, ig)
+                    continue
+                outputs_of.setdefault(child, inp)
+                pending[child] = _add(pending.get(child), ig)
+            if not retain_graph:
+                ctx.free()
+    return results
 
 
 def retain(tensor):

@@ -59,6 +59,10 @@ class Context:
 
     __slots__ = ("fn", "inputs", "needs_input_grad", "freed", "retained", "__dict__")
 
+    #: the array namespace backward formulas call (``ctx.xp.where``...): NumPy here, gradstep's ops
+    #: under create_graph (see ops/_namespace.py and autograd/graph.py); set at the end of this module
+    xp = None
+
     def free(self):
         """Release saved arrays and inputs (called after backward unless retain_graph).
 
@@ -72,6 +76,19 @@ class Context:
         self.__dict__.clear()
         self.inputs = ()
         self.freed = True
+
+
+def _as_output_array(ctx, out):
+    """``out`` (a NumPy scalar from a 0-d op, say) as an ndarray, also where forward saved it.
+
+    create_graph recognises a saved output by identity (autograd/graph.py), so ``ctx.y`` must be the array.
+    """
+    array = np.asarray(out)
+    saved = ctx.__dict__
+    for name, value in saved.items():
+        if value is out:
+            saved[name] = array
+    return array
 
 
 class Function:
@@ -142,7 +159,7 @@ class Function:
         ctx = Context()
         out = cls.forward(ctx, *arrays, **attrs)
         if type(out) is not np.ndarray:
-            out = np.asarray(out)
+            out = _as_output_array(ctx, out)
         result = Tensor.__new__(Tensor)
         result.data = out
         result.grad = None
@@ -163,3 +180,9 @@ class Function:
         if tracing.recorder is not None:  # gradstep.compile is recording a step
             tracing.recorder.record(cls, inputs, attrs, result)
         return result
+
+
+# Bound at the end: the ops package imports Function from this module.
+from .ops._namespace import NUMPY  # noqa: E402
+
+Context.xp = NUMPY

@@ -201,17 +201,19 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         return self
 
-    def backward(self, grad=None, retain_graph=False):
+    def backward(self, grad=None, retain_graph=None, create_graph=False):
         """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
 
-        ``grad`` is needed when self is not a scalar (it is dL/d(self)).
+        ``grad`` is needed when self is not a scalar (it is dL/d(self)). With
+        ``create_graph=True`` the backward pass is recorded, so the gradients
+        can be differentiated again; ``retain_graph`` defaults to ``create_graph``.
 
         >>> import gradstep
         >>> w = gradstep.tensor([2.0], requires_grad=True)
         >>> (3 * w).sum().backward(); w.grad
         array([3.], dtype=float32)
         """
-        engine.backward(self, grad, retain_graph)
+        engine.backward(self, grad, retain_graph, create_graph)
 
     def retain_grad(self):
         """Keep this non-leaf tensor's gradient in ``.grad`` during backward(); returns self.
@@ -358,6 +360,24 @@ class Tensor:
         [0.0]
         """
         return ops.log(self)
+
+    def sin(self):
+        """Elementwise sine (``ops.sin``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([0.0]).sin().tolist()
+        [0.0]
+        """
+        return ops.sin(self)
+
+    def cos(self):
+        """Elementwise cosine (``ops.cos``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([0.0]).cos().tolist()
+        [1.0]
+        """
+        return ops.cos(self)
 
     def sqrt(self):
         """Elementwise square root (``ops.sqrt``).

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from gradstep import ops
+from gradstep.ops.shape import Scatter
 
 from .loss_op_cases import LOSS_CASES
 
@@ -151,6 +152,20 @@ def getitem_case(data, rng):
     return (lambda x: ops.getitem(x, index)), [normal(rng, s)]
 
 
+def scatter_case(data, rng):
+    # the backward of getitem as an op (what create_graph records): values added into zeros at an index
+    s = shape(data, min_dims=1)
+    kind = data.draw(st.sampled_from(["int", "slice", "array", "mask"]), label="index kind")
+    index = {
+        "int": -1,
+        "slice": slice(None, None, 2),
+        "array": np.array([0, 0, s[0] - 1]),  # repeated indices add up
+        "mask": rng.standard_normal(s) > 0,
+    }[kind]
+    values_shape = np.broadcast_to(0, s)[index].shape
+    return (lambda v: Scatter.apply(v, shape=s, index=index)), [normal(rng, values_shape)]
+
+
 def concatenate_case(data, rng):
     s = shape(data, min_dims=1)
     axis = data.draw(st.integers(0, len(s) - 1), label="axis")
@@ -224,6 +239,8 @@ CASES = {
     "pow": pow_case,
     "exp": unary(ops.exp),
     "log": unary(ops.log, positive),
+    "sin": unary(ops.sin),
+    "cos": unary(ops.cos),
     "sqrt": unary(ops.sqrt, positive),
     "abs": unary(ops.abs, away_from),
     "maximum": without_ties(ops.maximum),
@@ -241,6 +258,7 @@ CASES = {
     "linear_relu": linear_relu_case,
     "reshape": reshape_case,
     "getitem": getitem_case,
+    "scatter": scatter_case,
     "concatenate": concatenate_case,
     "stack": stack_case,
     "broadcast_to": broadcast_to_case,

@@ -1,8 +1,17 @@
 """gradstep.autograd: derivatives beyond ``loss.backward()``.
 
+- ``grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False)``:
+  gradients returned instead of accumulated; with ``create_graph=True`` differentiable again, to any order.
 - ``forward_ad``: forward mode with dual tensors (``dual_level``, ``make_dual``, ``unpack_dual``).
+- ``graph``: how an op's one backward formula runs on Tensors under create_graph.
+
+>>> import gradstep
+>>> x = gradstep.tensor(2.0, requires_grad=True)
+>>> gradstep.autograd.grad(x * x, x)
+(tensor(4.),)
 """
 
-from . import forward_ad
+from . import forward_ad, graph
+from .grad import grad
 
-__all__ = ["forward_ad"]
+__all__ = ["grad", "forward_ad", "graph"]

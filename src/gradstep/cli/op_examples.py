@@ -15,6 +15,7 @@ derivative does not exist.
 import numpy as np
 
 from .. import ops
+from ..ops.shape import Scatter
 from ..nn import functional as F
 
 
@@ -107,6 +108,8 @@ EXAMPLES = {
     "neg": _unary(ops.neg),
     "pow": lambda rng: (ops.pow, [_positive(rng, 3, 4), _normal(rng, 4)]),
     "exp": _unary(ops.exp),
+    "sin": _unary(ops.sin),
+    "cos": _unary(ops.cos),
     "log": _unary(ops.log, _positive),
     "sqrt": _unary(ops.sqrt, _positive),
     "abs": _unary(ops.abs, _away_from_zero),
@@ -126,6 +129,7 @@ EXAMPLES = {
     "linear_relu": lambda rng: (ops.linear_relu, [_away_from_zero(rng, 3, 2), np.diag(_positive(rng, 2)), np.zeros(2)]),
     "reshape": lambda rng: ((lambda x: ops.reshape(x, 4, 3)), [_normal(rng, 3, 4)]),
     "getitem": _getitem,
+    "scatter": lambda rng: ((lambda v: Scatter.apply(v, shape=(4, 3), index=np.array([0, 0, 2]))), [_normal(rng, 3, 3)]),
     "concatenate": lambda rng: ((lambda a, b: ops.concatenate([a, b], axis=1)), [_normal(rng, 3, 4), _normal(rng, 3, 2)]),
     "stack": lambda rng: ((lambda a, b: ops.stack([a, b], axis=1)), [_normal(rng, 3, 4), _normal(rng, 3, 4)]),
     "broadcast_to": lambda rng: ((lambda x: ops.broadcast_to(x, (2, 3, 4))), [_normal(rng, 3, 1)]),

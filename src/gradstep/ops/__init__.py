@@ -8,7 +8,7 @@ tensor([0., 2.])
 
 from ..function import registry
 from .activation import elu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
-from .elementwise import abs, add, astype, clip, div, exp, log, maximum, minimum, mul, neg, pow, sqrt, sub, where
+from .elementwise import abs, add, astype, clip, cos, div, exp, log, maximum, minimum, mul, neg, pow, sin, sqrt, sub, where
 from .linalg import linear, linear_relu, matmul, transpose
 from . import loss  # noqa: F401  the fused losses; called through gradstep.nn.functional
 from .reduce import max, mean, min, sum
@@ -16,7 +16,7 @@ from .shape import broadcast_to, concatenate, expand_dims, flatten, getitem, res
 
 __all__ = [
     "registry",
-    "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs",
+    "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "sqrt", "abs",
     "maximum", "minimum", "clip", "where", "astype",
     "sum", "mean", "max", "min",
     "matmul", "transpose", "linear", "linear_relu",

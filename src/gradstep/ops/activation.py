@@ -27,9 +27,7 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, grad):
         s = ctx.s
-        g = grad * s
-        g *= 1 - s
-        return (g,)
+        return (grad * (s * (1 - s)),)
 
     # ds = s (1 - s) dz
     @staticmethod
@@ -55,9 +53,7 @@ class Tanh(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        d = 1 - ctx.a * ctx.a
-        d *= grad
-        return (d,)
+        return ((1 - ctx.a * ctx.a) * grad,)
 
     # da = (1 - a^2) dz
     @staticmethod
@@ -113,7 +109,7 @@ class LeakyReLU(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (np.where(ctx.positive, grad, grad * grad.dtype.type(ctx.slope)),)
+        return (ctx.xp.where(ctx.positive, grad, grad * grad.dtype.type(ctx.slope)),)
 
     # da = dz if z > 0 else slope dz
     @staticmethod
@@ -142,7 +138,7 @@ class ELU(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (np.where(ctx.positive, grad, grad * (ctx.a + ctx.alpha)),)
+        return (ctx.xp.where(ctx.positive, grad, grad * (ctx.a + ctx.alpha)),)
 
     # da = dz if z > 0 else (a + alpha) dz
     @staticmethod
@@ -166,9 +162,9 @@ class Softplus(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        z = ctx.z
-        e = np.exp(-np.abs(z))
-        return (grad * np.where(z >= 0, 1 / (1 + e), e / (1 + e)),)
+        z, xp = ctx.z, ctx.xp
+        e = xp.exp(-xp.abs(z))
+        return (grad * xp.where(z >= 0, 1 / (1 + e), e / (1 + e)),)
 
     # da = sigmoid(z) dz
     @staticmethod
@@ -198,9 +194,7 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad):
         p = ctx.p
-        g = grad - (grad * p).sum(axis=ctx.axis, keepdims=True)
-        g *= p
-        return (g,)
+        return ((grad - (grad * p).sum(axis=ctx.axis, keepdims=True)) * p,)
 
     # dp = p * (dz - sum_j p_j dz_j)
     @staticmethod
@@ -229,10 +223,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        g = np.exp(ctx.y)
-        g *= grad.sum(axis=ctx.axis, keepdims=True)
-        np.subtract(grad, g, out=g)
-        return (g,)
+        return (grad - ctx.xp.exp(ctx.y) * grad.sum(axis=ctx.axis, keepdims=True),)
 
     # dy = dz - sum_j softmax(z)_j dz_j
     @staticmethod

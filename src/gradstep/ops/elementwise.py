@@ -145,17 +145,17 @@ class Pow(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b, y = ctx.a, ctx.b, ctx.y
-        zero_exponent = b == 0
+        a, b, y, xp = ctx.a, ctx.b, ctx.y, ctx.xp
+        zero_exponent = np.asarray(b == 0)  # (an ndarray under create_graph too)
         if zero_exponent.any():  # 0 * 0^-1 would be nan
             with np.errstate(divide="ignore", invalid="ignore"):
-                ga = np.where(zero_exponent, 0, grad * b * a ** (b - 1))
+                ga = xp.where(zero_exponent, 0, grad * b * a ** (b - 1))
         else:
             ga = grad * b * a ** (b - 1)
         gb = None
         if ctx.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
-                gb = grad * y * np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0)
+                gb = grad * y * xp.where(a > 0, xp.log(xp.where(a > 0, a, 1)), 0)
         return ga, gb
 
     # dy = b a^(b-1) da + y ln(a) db   (the first term is 0 where b = 0, the second where a <= 0)
@@ -216,6 +216,54 @@ class Log(Function):
         return dx / ctx.x
 
 
+class Sin(Function):
+    """The graph node of ``ops.sin``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.sin(gradstep.tensor([0.0], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Sin
+    ([0.0], True)
+    """
+    # y = sin x ;  dy/dx = cos x
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad * ctx.xp.cos(ctx.x),)
+
+    # dy = cos(x) dx
+    @staticmethod
+    def jvp(ctx, dx):
+        return np.cos(ctx.x) * dx
+
+
+class Cos(Function):
+    """The graph node of ``ops.cos``.
+
+    >>> import gradstep
+    >>> y = gradstep.ops.cos(gradstep.tensor([0.0], requires_grad=True))
+    >>> y.tolist(), y._ctx.fn is Cos
+    ([1.0], True)
+    """
+    # y = cos x ;  dy/dx = -sin x
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (-grad * ctx.xp.sin(ctx.x),)
+
+    # dy = -sin(x) dx
+    @staticmethod
+    def jvp(ctx, dx):
+        return -np.sin(ctx.x) * dx
+
+
 class Sqrt(Function):
     """The graph node of ``ops.sqrt``.
 
@@ -257,7 +305,7 @@ class Abs(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad * np.sign(ctx.x),)
+        return (grad * ctx.xp.sign(ctx.x),)
 
     # dy = sign(x) dx
     @staticmethod
@@ -360,8 +408,8 @@ class Where(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        cond = ctx.cond
-        return None, np.where(cond, grad, 0), np.where(cond, 0, grad)
+        cond, xp = ctx.cond, ctx.xp
+        return None, xp.where(cond, grad, 0), xp.where(cond, 0, grad)
 
     # dy = c ? da : db
     @staticmethod
@@ -498,6 +546,26 @@ def log(x):
     tensor([0.])
     """
     return Log.apply(as_tensor(x))
+
+
+def sin(x):
+    """Sine (radians).
+
+    >>> import gradstep
+    >>> gradstep.ops.sin(gradstep.tensor([0.0]))
+    tensor([0.])
+    """
+    return Sin.apply(as_tensor(x))
+
+
+def cos(x):
+    """Cosine (radians).
+
+    >>> import gradstep
+    >>> gradstep.ops.cos(gradstep.tensor([0.0]))
+    tensor([1.])
+    """
+    return Cos.apply(as_tensor(x))
 
 
 def sqrt(x):

@@ -6,11 +6,6 @@ from ..errors import ShapeError
 from ..function import Function
 from ..tensor import Tensor
 from ._lift import as_tensor
-from ._rowwise import column_totals
-
-
-def _swap_last(a):
-    return a.swapaxes(-1, -2)
 
 
 def _sum_to(grad, shape):
@@ -38,7 +33,7 @@ class MatMul(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.a, ctx.b
+        a, b, xp = ctx.a, ctx.b, ctx.xp
         if a.ndim == 1 and b.ndim == 1:  # inner product: y = a . b
             return grad * b, grad * a
         a2 = a[np.newaxis, :] if a.ndim == 1 else a
@@ -50,9 +45,9 @@ class MatMul(Function):
             g2 = g2[..., np.newaxis]
         ga = gb = None
         if ctx.needs_input_grad[0]:
-            ga = _sum_to(g2 @ _swap_last(b2), a2.shape).reshape(a.shape)
+            ga = _sum_to(g2 @ xp.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
         if ctx.needs_input_grad[1]:
-            gb = _sum_to(_swap_last(a2) @ g2, b2.shape).reshape(b.shape)
+            gb = _sum_to(xp.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape)
         return ga, gb
 
     # dY = dA B + A dB
@@ -78,8 +73,8 @@ class Transpose(Function):
     @staticmethod
     def backward(ctx, grad):
         if ctx.axes is None:
-            return (np.transpose(grad),)
-        return (np.transpose(grad, np.argsort(ctx.axes)),)
+            return (ctx.xp.transpose(grad),)
+        return (ctx.xp.transpose(grad, tuple(np.argsort(ctx.axes))),)
 
     # dY = dX^T (the same permutation)
     @staticmethod
@@ -108,7 +103,7 @@ class Linear(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return _affine_grads(ctx.x, ctx.w, grad, ctx.needs_input_grad)
+        return _affine_grads(ctx.xp, ctx.x, ctx.w, grad, ctx.needs_input_grad)
 
     # dY = dX W + X dW + db
     @staticmethod
@@ -145,7 +140,7 @@ class LinearReLU(Function):
             grad_z = np.multiply(grad, active, out=grad)
         else:
             grad_z = grad * active
-        return _affine_grads(ctx.x, ctx.w, grad_z, ctx.needs_input_grad)
+        return _affine_grads(ctx.xp, ctx.x, ctx.w, grad_z, ctx.needs_input_grad)
 
     # dA = [A > 0] (dX W + X dW + db)
     @staticmethod
@@ -156,20 +151,13 @@ class LinearReLU(Function):
         return dz * (ctx.a > 0)
 
 
-def _affine_grads(x, w, grad, need):
+def _affine_grads(xp, x, w, grad, need):
     """(dL/dX, dL/dW, dL/db) of Y = X W + b from G = dL/dY; None where ``need`` says no."""
     gx = grad @ w.T if need[0] else None
     if x.ndim != 2:  # leading batch axes: fold them into the rows
         x, grad = x.reshape(-1, x.shape[-1]), grad.reshape(-1, grad.shape[-1])
-    gw = None
-    if need[1]:
-        if x.shape[0] == 1:
-            # batch of one: the outer product x^T g. np.matmul of (in, 1) by (1, out) is 8x slower and a
-            # broadcast multiply 2x slower than einsum's outer-product loop (same products, no sums)
-            gw = np.einsum("ki,kj->ij", x, grad)
-        else:
-            gw = x.T @ grad
-    gb = column_totals(grad) if len(need) > 2 and need[2] else None
+    gw = xp.rows_outer(x, grad) if need[1] else None  # X^T G
+    gb = xp.column_totals(grad) if len(need) > 2 and need[2] else None
     return gx, gw, gb
 
 

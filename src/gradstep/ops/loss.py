@@ -16,6 +16,7 @@ import numpy as np
 
 from ..function import Function
 from ._rowwise import row_maxima, row_totals
+from . import activation, elementwise
 
 
 def _reduce(losses, reduction, count):
@@ -48,6 +49,13 @@ class SoftmaxCrossEntropy(Function):
     # l_i = -sum_k w_k t_ik log softmax(z_i)_k ;  dl_i/dz_i = (sum_k w_k t_ik) softmax(z_i) - w t_i,
     # i.e. (softmax - onehot) for labels without weights; dl_i/dt_ik = -w_k log softmax(z_i)_k
     name = "softmax_cross_entropy"
+    # under create_graph: what forward kept on the side, recomputed with ops (see autograd/graph.py)
+    recompute = {
+        "p": lambda ctx, z, target: activation.softmax(z, axis=1),
+        "log_p": lambda ctx, z, target: activation.log_softmax(z, axis=1),
+        "wt": lambda ctx, z, target: target if ctx.weight is None else target * ctx.weight,
+    }
+    constants = ("w_y", "weight")
 
     @staticmethod
     def forward(ctx, z, target, weight=None, reduction="mean"):
@@ -92,19 +100,14 @@ class SoftmaxCrossEntropy(Function):
                 g = g * ctx.w_y
                 per_row = True
             gz = ctx.p * (g[:, None] if per_row else g)  # (softmax - onehot) * g in one pass plus n updates
-            gz.reshape(-1)[ctx.at_label] -= g
-            return gz, None
+            return ctx.xp.subtract_at(gz, ctx.at_label, g), None
         g_col = g[:, None] if per_row else g
         wt = ctx.wt
-        gz = ctx.p * wt.sum(axis=1, keepdims=True)
-        gz -= wt
-        gz *= g_col
+        gz = (ctx.p * wt.sum(axis=1, keepdims=True) - wt) * g_col
         gt = None
         if ctx.needs_input_grad[1]:
-            gt = ctx.log_p * g_col
-            if ctx.weight is not None:
-                gt *= ctx.weight
-            np.negative(gt, out=gt)
+            w_log_p = ctx.log_p if ctx.weight is None else ctx.log_p * ctx.weight
+            gt = -(w_log_p * g_col)
         return gz, gt
 
     # dl_i = sum_k ((sum_j w_j t_ij) softmax(z_i)_k - w_k t_ik) dz_ik - sum_k w_k log softmax(z_i)_k dt_ik
@@ -132,6 +135,7 @@ class NLL(Function):
     """
     # l_i = -w_y log p_iy (inputs are log-probabilities) ;  dl_i/d(log p_ik) = -w_y [k = y_i]
     name = "nll"
+    constants = ("w_y",)
 
     @staticmethod
     def forward(ctx, log_p, target, weight=None, reduction="mean"):
@@ -153,9 +157,7 @@ class NLL(Function):
         g = _per_loss_grad(grad, ctx.reduction, ctx.count)
         if ctx.w_y is not None:
             g = g * ctx.w_y
-        out = np.zeros(ctx.shape, dtype=grad.dtype)
-        out[ctx.rows, ctx.target] = -g
-        return out, None
+        return ctx.xp.scatter(-g, ctx.shape, (ctx.rows, ctx.target)), None
 
     # dl_i = -w_y d(log p_iy)
     @staticmethod
@@ -176,6 +178,8 @@ class BCEWithLogits(Function):
     # l = max(z, 0) - z t + log(1 + e^-|z|)  (= -t log s(z) - (1 - t) log(1 - s(z)), stable) ;
     # dl/dz = sigmoid(z) - t,  dl/dt = -z
     name = "bce_with_logits"
+    recompute = {"e": lambda ctx, z, t: elementwise.exp(-elementwise.abs(z))}
+    constants = ("weight",)
 
     @staticmethod
     def forward(ctx, z, t, weight=None, reduction="mean"):
@@ -193,11 +197,9 @@ class BCEWithLogits(Function):
         g = _per_loss_grad(grad, ctx.reduction, ctx.count)
         if ctx.weight is not None:
             g = g * ctx.weight
-        z, e = ctx.z, ctx.e
-        s = np.where(z >= 0, 1.0, e)  # sigmoid(z) from the saved e^-|z|: 1 / (1 + e) for z >= 0, e / (1 + e) below
-        s /= 1 + e
-        s -= ctx.t
-        s *= g
+        z, e, xp = ctx.z, ctx.e, ctx.xp
+        s = xp.where(z >= 0, 1.0, e)  # sigmoid(z) from the saved e^-|z|: 1 / (1 + e) for z >= 0, e / (1 + e) below
+        s = xp.imul(xp.isub(xp.idiv(s, 1 + e), ctx.t), g)
         gt = -z * g if ctx.needs_input_grad[1] else None
         return s, gt
 
@@ -222,6 +224,11 @@ class BCE(Function):
     # l = -(t log p + (1 - t) log(1 - p)), each log clamped at >= -100 as PyTorch ;
     # dl/dp = (p - t) / max(p (1 - p), 1e-12),  dl/dt = log(1 - p) - log p
     name = "bce"
+    recompute = {
+        "log_p": lambda ctx, p, t: elementwise.maximum(elementwise.log(p), -100.0),
+        "log_q": lambda ctx, p, t: elementwise.maximum(elementwise.log(1 - p), -100.0),
+    }
+    constants = ("weight",)
 
     @staticmethod
     def forward(ctx, p, t, weight=None, reduction="mean"):
@@ -243,9 +250,8 @@ class BCE(Function):
         g = _per_loss_grad(grad, ctx.reduction, ctx.count)
         if ctx.weight is not None:
             g = g * ctx.weight
-        p = ctx.p
-        gp = (p - ctx.t) / np.maximum(p * (1 - p), p.dtype.type(1e-12))
-        gp *= g
+        p, xp = ctx.p, ctx.xp
+        gp = xp.imul((p - ctx.t) / xp.maximum(p * (1 - p), p.dtype.type(1e-12)), g)
         gt = (ctx.log_q - ctx.log_p) * g if ctx.needs_input_grad[1] else None
         return gp, gt
 
@@ -268,6 +274,7 @@ class SquaredError(Function):
     """
     # l = c (x - y)^2 ;  dl/dx = 2 c (x - y),  dl/dy = -2 c (x - y)   (c = 1, or 1/2 for the course's half form)
     name = "squared_error"
+    recompute = {"d": lambda ctx, x, y: x - y}
 
     @staticmethod
     def forward(ctx, x, y, factor=1.0, reduction="mean"):
@@ -300,6 +307,7 @@ class AbsoluteError(Function):
     """
     # l = |x - y| ;  dl/dx = sign(x - y),  dl/dy = -sign(x - y)   (0 where x = y)
     name = "absolute_error"
+    constants = ("sign",)  # piecewise constant: its derivative is 0 almost everywhere
 
     @staticmethod
     def forward(ctx, x, y, reduction="mean"):
@@ -345,10 +353,9 @@ class MultiMarginHinge(Function):
     def backward(ctx, grad):
         g = _per_loss_grad(grad, ctx.reduction, ctx.count)
         g_col = g[:, None] if g.ndim == 1 else g
-        gs = ctx.active * g_col
-        gs = gs.astype(grad.dtype, copy=False)
-        gs[ctx.rows, ctx.target] = -ctx.active.sum(axis=1) * g
-        return gs, None
+        active = ctx.active
+        counts = active.sum(axis=1).astype(grad.dtype)  # at the label: minus the number of active margins
+        return active * g_col - ctx.xp.scatter(counts * g, active.shape, (ctx.rows, ctx.target)), None
 
     # dl_i = sum_{j != y_i} [s_ij - s_iy + margin > 0] (ds_ij - ds_iy)
     @staticmethod

@@ -30,19 +30,6 @@ def _expand(grad, shape, axes, keepdims):
     return grad.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
 
 
-#: below this many elements a filled array is cheaper than np.broadcast_to (about 5 us of Python)
-_SMALL = 8192
-
-
-def _spread(grad, shape):
-    """``grad`` (reduced axes kept as size 1) over the input's ``shape``: the gradient of every summed element."""
-    if math.prod(shape) > _SMALL:
-        return np.broadcast_to(grad, shape)
-    out = np.empty(shape, grad.dtype)
-    out[...] = grad
-    return out
-
-
 class Sum(Function):
     """The graph node of ``ops.sum``.
 
@@ -59,7 +46,7 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (_spread(_expand(grad, ctx.shape, ctx.axes, ctx.keepdims), ctx.shape),)
+        return (ctx.xp.spread(_expand(grad, ctx.shape, ctx.axes, ctx.keepdims), ctx.shape),)
 
     # dy = sum_i dx_i
     @staticmethod
@@ -88,7 +75,7 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, grad):
         g = _expand(grad, ctx.shape, ctx.axes, ctx.keepdims) / grad.dtype.type(ctx.count)
-        return (_spread(g, ctx.shape),)
+        return (ctx.xp.spread(g, ctx.shape),)
 
     # dy = (1/n) sum_i dx_i
     @staticmethod

@@ -49,17 +49,36 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        out = np.zeros(ctx.shape, dtype=grad.dtype)
-        if _is_basic(ctx.index):
-            out[ctx.index] = grad
-        else:
-            np.add.at(out, ctx.index, grad)  # repeated indices add up
-        return (out,)
+        return (ctx.xp.scatter(grad, ctx.shape, ctx.index),)  # repeated indices add up
 
     # dY = dX[index]
     @staticmethod
     def jvp(ctx, dx):
         return dx[ctx.index]
+
+
+class Scatter(Function):
+    """Zeros of ``shape`` with the values added at ``index``: the backward of getitem, recorded under create_graph.
+
+    >>> import numpy as np, gradstep
+    >>> y = Scatter.apply(gradstep.tensor([1.0, 2.0], requires_grad=True), shape=(3,), index=np.array([2, 2]))
+    >>> y.tolist(), y._ctx.fn is Scatter
+    ([0.0, 0.0, 3.0], True)
+    """
+    # Y = zeros(shape) with Y[index] += X ;  dL/dX = dL/dY[index]
+    @staticmethod
+    def forward(ctx, x, shape=(), index=None):
+        ctx.index = index
+        return ctx.xp.scatter(x, shape, index)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad[ctx.index],)
+
+    # dY = zeros with dX added at index
+    @staticmethod
+    def jvp(ctx, dx):
+        return ctx.xp.scatter(dx, ctx.out.shape, ctx.index)
 
 
 class Concatenate(Function):
@@ -79,7 +98,7 @@ class Concatenate(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return tuple(np.split(grad, ctx.splits, axis=ctx.axis))
+        return tuple(ctx.xp.split(grad, ctx.splits, axis=ctx.axis))
 
     # dY = [dX1, dX2, ...] along axis
     @staticmethod
@@ -103,7 +122,7 @@ class Stack(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return tuple(np.take(grad, i, axis=ctx.axis) for i in range(ctx.count))
+        return tuple(ctx.xp.take(grad, i, axis=ctx.axis) for i in range(ctx.count))
 
     # dY[i] = dXi along the new axis
     @staticmethod
@@ -154,7 +173,7 @@ class ExpandDims(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (np.squeeze(grad, axis=ctx.axis),)
+        return (ctx.xp.squeeze(grad, axis=ctx.axis),)
 
     # dY = dX with the new axis
     @staticmethod
@@ -184,12 +203,6 @@ class Squeeze(Function):
     @staticmethod
     def jvp(ctx, dx):
         return dx.reshape(ctx.out.shape)
-
-
-def _is_basic(index):
-    """True for indexing by ints, slices, None and Ellipsis only (no element appears twice)."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
 
 
 def _index_data(index):
