@@ -21,7 +21,7 @@ from .gradcheck import gradcheck
 from .random import manual_seed
 from .tensor import Tensor
 from . import ops
-from . import autograd, numerical
+from . import autograd, func, numerical
 from . import data, nn, optim, train  # the core packages need only NumPy
 from .compile import compile  # noqa: A004  the function; the package is gradstep/compile/
 
@@ -35,5 +35,5 @@ __all__ = [
     "errors", "GradstepError", "ShapeError", "ArgumentError", "DTypeError", "GraphFreedError", "GradcheckError",
     "DataError", "NotFittedError", "TrainingDivergedError",
     "CompileError", "CompileWarning", "compile",
-    "ops", "nn", "optim", "data", "train", "autograd", "numerical",
+    "ops", "nn", "optim", "data", "train", "autograd", "func", "numerical",
 ]  # fmt: skip

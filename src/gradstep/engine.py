@@ -197,9 +197,9 @@ def differentiate(outputs, grad_outputs, inputs=None, retain_graph=False, create
     accumulate into every leaf's ``.grad``. Under ``create_graph`` each op's
     backward runs on Tensors (``autograd.graph``) and records its own graph.
 
-    >>> import gradstep
+    >>> import numpy as np, gradstep
     >>> x = gradstep.tensor(3.0, requires_grad=True)
-    >>> [g.item() for g in differentiate([x * x], [None], [x])]
+    >>> [g.item() for g in differentiate([x * x], [np.ones((), np.float32)], [x])]
     [6.0]
     """
     if create_graph:
