@@ -15,8 +15,8 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "autodiff.md"
 @pytest.mark.skipif(not DOC.exists(), reason="docs/autodiff.md is not in this checkout")
 def test_autodiff_page_examples_run():
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
-    assert len(blocks) == 3
-    tensors, op, check = blocks
+    assert len(blocks) == 7
+    tensors, op, check, *derivatives = blocks
 
     namespace = {}
     exec(compile(tensors, str(DOC), "exec"), namespace)
@@ -36,6 +36,10 @@ def test_autodiff_page_examples_run():
 
     np.random.seed(0)  # the page's example draws from NumPy's global generator
     exec(compile(check, str(DOC), "exec"), {"gradstep": gradstep, "np": np})
+
+    # forward mode, Jacobians, higher order, numerical differentiation: each block asserts its results
+    for block in derivatives:
+        exec(compile(block, str(DOC), "exec"), {})
 
 
 def test_gradcheck_of_a_composite_function_the_course_neuron():
