@@ -225,3 +225,11 @@ def test_entry_point_turns_os_and_memory_errors_into_one_line(gradstep_cli):
     assert_usage_error(result, "gradstep train: error: --config: . is a folder, not a TOML file")
     result = gradstep_cli("train", "--data", "iris", "--hidden", "1000000000000", "--epochs", "1", "--quiet")
     assert_usage_error(result, "the network would have", "use smaller layers")
+
+
+def test_a_config_from_before_an_option_existed_takes_its_default(trained):
+    config = json.loads((trained / "config.json").read_text())
+    del config["options"]["early_stopping"]
+    (trained / "config.json").write_text(json.dumps(config))
+    status, out, err = run_main("evaluate", "run")
+    assert status == 0, err

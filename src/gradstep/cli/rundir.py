@@ -184,10 +184,11 @@ def validate_config(config, config_path):
     _check(isinstance(options, dict), config_path, "it has no options table")
     unknown = sorted(set(options) - set(TRAIN_OPTIONS))
     _check(not unknown, config_path, f"unknown options {unknown}")
-    missing = sorted(set(TRAIN_OPTIONS) - set(options))
-    _check(not missing, config_path, f"options {missing} are missing")
     parsed = {}
     for name, (parse, default, _) in TRAIN_OPTIONS.items():
+        if name not in options:  # an option added after this run was trained: it ran with the default
+            parsed[name] = default
+            continue
         value = options[name]
         try:
             parsed[name] = default if value is None and default is None else parse(name.replace("_", "-"), value)
