@@ -233,3 +233,21 @@ def test_a_config_from_before_an_option_existed_takes_its_default(trained):
     (trained / "config.json").write_text(json.dumps(config))
     status, out, err = run_main("evaluate", "run")
     assert status == 0, err
+
+
+@pytest.mark.parametrize(
+    "error, fragment",
+    [
+        (MemoryError(), "not enough memory for the sizes asked for"),
+        (PermissionError(13, "Permission denied", "runs/a/metrics.json"), "cannot open 'runs/a/metrics.json': Permission denied"),
+        (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), "is not: byte 0xff at offset 0"),
+    ],
+)
+def test_anticipated_failures_anywhere_are_one_line(workdir, monkeypatch, error, fragment):
+    import gradstep.cli.gradcheck as gradcheck_command
+
+    def fail(**kwargs):
+        raise error
+
+    monkeypatch.setattr(gradcheck_command, "sweep", fail)
+    assert_one_line_error(run_main("gradcheck"), "gradstep gradcheck: error:", fragment)
