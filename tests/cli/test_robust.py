@@ -67,6 +67,8 @@ def test_option_mistakes_are_one_line_each(workdir):
     (workdir / "both.toml").write_text("batch-size = 4\nbatch_size = 8\n")
     (workdir / "semicolons.csv").write_text("a;b;y\n1;2;0\n3;4;1\n")
     (workdir / "holes.csv").write_text("a,b,y\n1,2,0\n3,nan,1\n5,6,0\n7,8,1\n")
+    (workdir / "one_class.csv").write_text("a,b,y\n" + "1,2,0\n3,4,0\n" * 5)
+    (workdir / "folder.csv").mkdir()
     cases = [
         (["--config", "folder"], ["--config: folder is a folder, not a TOML file"]),
         (["--config", "latin.toml"], ["--config: latin.toml is not UTF-8 text (byte 0xe9"]),
@@ -78,6 +80,8 @@ def test_option_mistakes_are_one_line_each(workdir):
         (["--out", "x" * 300], ["--out xxx", "cannot create the run folder: File name too long"]),
         (["--data", "semicolons.csv"], ["single column 'a;b;y'", "pass delimiter=';'"]),
         (["--data", "holes.csv"], ["--data holes.csv: feature column 1 holds nan (row 2; 1 rows in all)"]),
+        (["--data", "one_class.csv"], ["the target column 'y' holds a single class [0]; a classifier needs at least two"]),
+        (["--data", "folder.csv"], ["--data folder.csv: is a folder, not a CSV file"]),
     ]
     for args, fragments in cases:
         base = [a for a in TINY if a != "iris" and a != "--data"] if "--data" in args else list(TINY)

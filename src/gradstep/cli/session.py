@@ -123,6 +123,11 @@ class Session:
         self.options = options
         self.dataset = load_dataset(options["data"], options["target"])
         _check_finite(self.dataset)
+        if self.dataset.task == "classification" and len(self.dataset.classes) < 2:
+            raise CommandLineError(
+                f"--data {options['data']}: the target column {self.dataset.target!r} holds a single class "
+                f"{self.dataset.classes}; a classifier needs at least two (for a numeric target, every row is that value)"
+            )
         check_model_fits_task(options["model"], self.dataset.task, self.dataset.classes, options["data"])
         X_train, X_val, X_test, y_train, y_val, y_test = split_dataset(self.dataset, options["split"], options["seed"])
         for part, rows in (("training", X_train), ("validation", X_val), ("test", X_test)):
