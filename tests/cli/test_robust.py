@@ -81,7 +81,7 @@ def test_option_mistakes_are_one_line_each(workdir):
         (["--data", "semicolons.csv"], ["single column 'a;b;y'", "pass delimiter=';'"]),
         (["--data", "holes.csv"], ["--data holes.csv: feature column 1 holds nan (row 2; 1 rows in all)"]),
         (["--data", "one_class.csv"], ["the target column 'y' holds a single class [0]; a classifier needs at least two"]),
-        (["--data", "folder.csv"], ["--data folder.csv: is a folder, not a CSV file"]),
+        (["--data", "folder.csv"], ["--data folder.csv:", "folder folder.csv holds no *.parquet files"]),
     ]
     for args, fragments in cases:
         base = [a for a in TINY if a != "iris" and a != "--data"] if "--data" in args else list(TINY)

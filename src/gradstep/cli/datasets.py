@@ -125,8 +125,6 @@ def load_dataset(spec, target=None, split="train"):
             f"--data: unknown data set {spec!r}; use one of {', '.join(DATASETS)}, a FILE.csv, a FILE.parquet "
             "or a FOLDER of .parquet files"
         )
-    if os.path.isdir(spec):
-        raise CommandLineError(f"--data {spec}: is a folder, not a CSV file")
     if not os.path.isfile(spec):
         raise CommandLineError(f"--data: no such file: {spec}")
     column = _csv_target(target)
