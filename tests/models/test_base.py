@@ -21,7 +21,7 @@ from gradstep.models import (
 
 ALL = [LinearRegression, LogisticRegression, SoftmaxRegression, Perceptron, Adaline, MLPClassifier, MLPRegressor]
 CLASSIFIERS = [LogisticRegression, SoftmaxRegression, Perceptron, Adaline, MLPClassifier]
-FAST = {"MLPClassifier": {"epochs": 5}, "MLPRegressor": {"epochs": 5}}
+FAST = {"MLPClassifier": {"epochs": 5, "learning_rate": 0.05}, "MLPRegressor": {"epochs": 5, "learning_rate": 0.05}}  # 5 steps that learn
 
 
 def make(cls, **params):
@@ -235,7 +235,7 @@ def test_unsortable_and_empty_label_sets():
 
 
 def test_negative_alpha_is_rejected():
-    with pytest.raises(ValueError, match=r"LogisticRegression.fit: alpha must be >= 0, got -1.0"):
+    with pytest.raises(ValueError, match=r"LogisticRegression.fit: alpha must be a float in \[0, inf\), got -1.0"):
         LogisticRegression(alpha=-1.0).fit([[0.0], [1.0]], [0, 1])
 
 

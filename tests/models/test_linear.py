@@ -9,6 +9,7 @@ from gradstep.data import Standardizer, load_breast_cancer, load_diabetes, load_
 from gradstep.models import IllConditionedWarning, LinearRegression, LogisticRegression, SoftmaxRegression
 from gradstep.models.linear import sigmoid, softmax
 from gradstep.models.base import DataError
+from gradstep.errors import ArgumentError, StepSizeWarning
 from gradstep.train.errors import TrainingDivergedError
 
 
@@ -110,7 +111,7 @@ def test_no_intercept():
 
 def test_partial_fit_is_one_epoch_and_only_for_iterative_solvers():
     assert not hasattr(LinearRegression(solver="normal"), "partial_fit")
-    with pytest.raises(AttributeError, match=r"partial_fit is not available: solver='lstsq' is closed form"):
+    with pytest.raises(AttributeError, match=r"partial_fit is not available: solver='lstsq' is not incremental"):
         LinearRegression(solver="lstsq").partial_fit
     # one online step from w = 0, b = 0 on one sample, no standardisation:
     # grad of 1/2 (w x + b - y)^2 is (w x + b - y) * (x, 1) = (-2 * 3, -2); step lr = 0.1
@@ -131,16 +132,22 @@ def test_warm_start_continues_training():
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow on the way to inf
 def test_diverging_learning_rate_stops_with_a_clear_error():
+    # L = lambda_max([x, x^2, 1]^T [x, x^2, 1] / n) for x = 0..19: ~ 2.8e4, so 2/L ~ 7e-5 and lr = 1 diverges
     X = np.c_[np.arange(20.0), np.arange(20.0) ** 2]
-    with pytest.raises(TrainingDivergedError, match=r"LinearRegression.fit: the training loss became (inf|nan) at epoch \d+, step 1; try a smaller learning_rate"):
-        LinearRegression(solver="gd", standardize=False, learning_rate=1.0, epochs=500, tol=None).fit(X, X[:, 0])
+    A = np.c_[X, np.ones(20)]
+    bound = 2 / np.linalg.eigvalsh(A.T @ A / 20)[-1]
+    est = LinearRegression(solver="gd", standardize=False, learning_rate=1.0, epochs=500, tol=None)
+    with pytest.warns(StepSizeWarning, match=rf"LinearRegression.fit: learning_rate 1 exceeds 2/L = {bound:.3g} for this data and the full batch"):
+        with pytest.raises(TrainingDivergedError, match=rf"LinearRegression.fit: the training loss became (inf|nan) at epoch \d+/500, step 1 .*The learning_rate 1 exceeds the stability bound 2/L = {bound:.3g}"):
+            est.fit(X, X[:, 0])
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"solver": "qr"}, r"LinearRegression.fit: unknown solver 'qr'; choose one of \['normal', 'lstsq', 'gd', 'sgd'\]"),
+    ({"solver": "qr"}, r"LinearRegression.fit: solver must be one of 'normal', 'lstsq', 'gd', 'sgd', 'lbfgs', got 'qr'"),
     ({"solver": "gd", "optimizer": "lbfgs"}, r"LinearRegression.fit: unknown optimizer 'lbfgs'; choose one of"),
-    ({"solver": "sgd", "batch_size": 0}, r"LinearRegression.fit: batch_size \('full', None or an integer >= 1\) must be a positive integer, got 0"),
-    ({"solver": "gd", "epochs": 0}, r"LinearRegression.fit: epochs must be a positive integer, got 0"),
+    ({"solver": "sgd", "batch_size": 0}, r"LinearRegression.fit: batch_size must be an int in \[1, inf\) or one of 'full' or None, got 0"),
+    ({"solver": "gd", "epochs": 0}, r"LinearRegression.fit: epochs must be an int in \[1, inf\), got 0"),
+    ({"solver": "gd", "learning_rate": -0.1}, r"LinearRegression.fit: learning_rate must be one of 'auto' or a float in \(0, inf\), got -0.1"),
 ])  # fmt: skip
 def test_bad_hyper_parameters(params, message):
     with pytest.raises(ValueError, match=message):
@@ -157,7 +164,7 @@ def test_optimizer_may_be_an_instance_a_class_or_a_factory():
         reg = LinearRegression(solver="gd", optimizer=spec, learning_rate=0.2, epochs=400, tol=None).fit(X, y)
         assert reg.score(X, y) > 0.999
     assert type(LinearRegression(solver="gd", optimizer=template, epochs=1).fit(X, y)._optimizer) is optim.SGD
-    with pytest.raises(TypeError, match="LinearRegression.fit: optimizer must be a name"):
+    with pytest.raises(ArgumentError, match="LinearRegression.fit: optimizer must be an optimizer name"):
         LinearRegression(solver="gd", optimizer=3).fit(X, y)
 
 
@@ -179,21 +186,23 @@ def test_logistic_regression_probabilities_follow_the_sigmoid():
     assert clf.coef_.shape == (1, 30) and clf.intercept_.shape == (1,)
 
 
-def test_logistic_penalty_is_on_original_units():
-    # the objective does not depend on standardize: both settings reach the same penalised optimum
+def test_penalty_is_on_the_weights_of_the_standardized_features():
+    # standardize=True minimises mean BCE(x' w' + b') + alpha/2 ||w'||^2 on x' = (x - mean) / std: the same optimum
+    # as standardize=False on pre-standardised features, reported in the original units (w = w' / std)
     rng = np.random.default_rng(1)
     X = np.c_[rng.normal(0, 1, 80), rng.normal(5, 10, 80)]
     y = (X[:, 0] + 0.1 * X[:, 1] + rng.normal(0, 1, 80) > 0.5).astype(int)
-    fits = [
-        LogisticRegression(alpha=0.5, standardize=s, optimizer="adam", learning_rate=0.05, batch_size=None,
-                           epochs=1500, tol=None).fit(X, y)
-        for s in (True, False)
-    ]  # fmt: skip
-    np.testing.assert_allclose(fits[0].coef_, fits[1].coef_, rtol=1e-3)
-    # at the optimum the gradient of mean BCE + alpha/2 ||w||^2 vanishes: X^T (p - y) / n + alpha w = 0
-    w, b = fits[0].coef_[0], fits[0].intercept_[0]
-    p = sigmoid(X @ w + b)
-    np.testing.assert_allclose(X.T @ (p - y) / len(y) + 0.5 * w, 0, atol=1e-4)
+    mean, std = X.mean(axis=0), X.std(axis=0)
+    Xs = (X - mean) / std
+    params = {"alpha": 0.5, "solver": "lbfgs", "epochs": 1000, "tol": 1e-10}
+    on_raw = LogisticRegression(**params).fit(X, y)
+    on_std = LogisticRegression(**params, standardize=False).fit(Xs, y)
+    np.testing.assert_allclose(on_raw.coef_ * std, on_std.coef_, rtol=1e-6)
+    # at the optimum the gradient of mean BCE + alpha/2 ||w||^2 vanishes: X'^T (p - y) / n + alpha w' = 0
+    w, b = on_std.coef_[0], on_std.intercept_[0]
+    p = sigmoid(Xs @ w + b)
+    np.testing.assert_allclose(Xs.T @ (p - y) / len(y) + 0.5 * w, 0, atol=1e-8)
+    np.testing.assert_allclose(np.mean(p - y), 0, atol=1e-8)  # the intercept is not penalised
 
 
 def test_softmax_regression_on_digits():

@@ -78,7 +78,7 @@ def test_partial_fit_and_warm_start_continue_training(digits):
 def test_l2_penalty_shrinks_the_weights(digits):
     X_train, _, y_train, _ = digits
     plain = MLPClassifier((16,), epochs=10, tol=None, random_state=0).fit(X_train, y_train)
-    shrunk = MLPClassifier((16,), epochs=10, tol=None, l2=0.1, random_state=0).fit(X_train, y_train)
+    shrunk = MLPClassifier((16,), epochs=10, tol=None, alpha=0.1, random_state=0).fit(X_train, y_train)
     assert np.linalg.norm(shrunk.coefs_[0]) < np.linalg.norm(plain.coefs_[0])
 
 
@@ -117,12 +117,12 @@ def test_mlp_regressor_learns_a_curve():
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"activation": "swish"}, r"MLPClassifier.fit: unknown activation 'swish'; choose one of"),
-    ({"dropout": 1.0}, r"MLPClassifier.fit: dropout must be a probability in \[0, 1\), got 1.0"),
-    ({"l2": -1.0}, r"MLPClassifier.fit: l2 must be a number >= 0, got -1.0"),
-    ({"hidden_layer_sizes": (8, 0)}, r"MLPClassifier.fit: every entry of hidden_layer_sizes must be a positive integer, got 0"),
-    ({"early_stopping": True, "validation_fraction": 1.5}, r"MLPClassifier.fit: validation_fraction must be in \(0, 1\), got 1.5"),
-    ({"batch_size": "half"}, r"MLPClassifier.fit: batch_size .* must be a positive integer, got 'half'"),
+    ({"activation": "swish"}, r"MLPClassifier.fit: activation must be one of 'relu', 'tanh', .*, got 'swish'"),
+    ({"dropout": 1.0}, r"MLPClassifier.fit: dropout must be a float in \[0, 1\), got 1.0"),
+    ({"alpha": -1.0}, r"MLPClassifier.fit: alpha must be a float in \[0, inf\), got -1.0"),
+    ({"hidden_layer_sizes": (8, 0)}, r"MLPClassifier.fit: hidden_layer_sizes must be an int >= 1 or a sequence of them, got \(8, 0\)"),
+    ({"early_stopping": True, "validation_fraction": 1.5}, r"MLPClassifier.fit: validation_fraction must be a float in \(0, 1\), got 1.5"),
+    ({"batch_size": "half"}, r"MLPClassifier.fit: batch_size must be an int in \[1, inf\) or one of 'full' or None, got 'half'"),
 ])  # fmt: skip
 def test_bad_hyper_parameters(params, message):
     with pytest.raises(ValueError, match=message):

@@ -63,7 +63,7 @@ def test_perceptron_is_repeatable_and_warm_starts(separable):
 
 
 def test_perceptron_learning_rate_must_be_positive():
-    with pytest.raises(ValueError, match=r"Perceptron.fit: learning_rate must be a positive number, got 0"):
+    with pytest.raises(ValueError, match=r"Perceptron.fit: learning_rate must be one of 'auto' or a float in \(0, inf\), got 0"):
         Perceptron(learning_rate=0).fit([[0.0], [1.0]], [0, 1])
 
 
@@ -89,10 +89,10 @@ def test_one_widrow_hoff_step_by_hand():
     assert a.loss_curve_[1] == pytest.approx(0.5 * 1.6**2)
 
 
-def test_full_batch_adaline_takes_the_summed_gradient():
-    # w <- w + eta X^T (t - z) with z = 0: (1, 2) * (+1) + (3, 1) * (-1) = (-2, 1)
+def test_full_batch_adaline_takes_the_mean_gradient():
+    # w <- w + eta/n X^T (t - z) with z = 0, n = 2: ((1, 2) * (+1) + (3, 1) * (-1)) / 2 = (-1, 0.5)
     a = Adaline(learning_rate=0.1, batch_size=None, standardize=False, shuffle=False)
     a.partial_fit([[1.0, 2.0], [3.0, 1.0]], [1, 0])
-    np.testing.assert_allclose(a.coef_, [[-0.2, 0.1]])
-    np.testing.assert_allclose(a.intercept_, [0.0])
-    assert a.loss_curve_ == [1.0]  # 1/2 (1 + 1)
+    np.testing.assert_allclose(a.coef_, [[-0.1, 0.05]])
+    np.testing.assert_allclose(a.intercept_, [0.0])  # b <- b + eta/n sum (t - z) = 0.1 (1 - 1) / 2
+    assert a.loss_curve_ == [0.5]  # 1/(2n) sum (t - z)^2 = (1 + 1) / 4

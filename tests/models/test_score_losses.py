@@ -5,6 +5,7 @@ import pytest
 
 import gradstep
 from gradstep import nn
+from gradstep.models._linear_gd import delta_rule
 from gradstep.models import Adaline, LinearRegression, LogisticRegression, SoftmaxRegression
 from gradstep.models._score_losses import logistic, softmax_cross_entropy, squared_error
 
@@ -82,18 +83,20 @@ def test_softmax_cross_entropy_is_stable_for_huge_scores():
 
 
 def _graph_loss(model, X, t, alpha):
-    """The model's objective written with gradstep's autodiff: data loss of z = X W + b plus alpha/2 ||W / std||^2."""
-    W, b = model._W, model._b
-    z = gradstep.ops.linear(gradstep.Tensor(X), W, b)
+    """The model's objective written with gradstep's autodiff: data loss of z = X W + b plus alpha/2 ||W||^2.
+
+    (W are the weights of the standardised features the steps are taken on.)
+    """
+    W, b = model._module.weight, model._module.bias
+    z = gradstep.Tensor(X) @ W + b
     target = gradstep.Tensor(t)
     data = {
         LinearRegression: lambda: nn.functional.mse_loss(z, target, half=True),
         LogisticRegression: lambda: nn.functional.binary_cross_entropy_with_logits(z, target),
         SoftmaxRegression: lambda: nn.functional.cross_entropy(z, target),
-        Adaline: lambda: nn.functional.sse_loss(z, target, half=True),
+        Adaline: lambda: nn.functional.mse_loss(z, target, half=True),
     }[type(model)]()
-    inv_scale = gradstep.Tensor((1.0 / model._x_scale)[:, None])
-    return data + 0.5 * alpha * ((W * inv_scale) ** 2).sum() if alpha else data
+    return data + 0.5 * alpha * (W**2).sum() if alpha else data
 
 
 @pytest.mark.parametrize("model_class", [LinearRegression, LogisticRegression, SoftmaxRegression, Adaline])
@@ -122,11 +125,12 @@ def test_every_linear_model_steps_along_the_autodiff_gradient(model_class, rng):
         Adaline: lambda: (2.0 * codes - 1.0)[:, None],
     }[model_class]()
 
-    loss = model._loss_and_gradients(alpha)(X_std, t)
-    closed_form = [model._W.grad.copy(), model._b.grad.copy()]
-    model._W.grad = model._b.grad = None
+    W, b = model._module.weight, model._module.bias
+    loss, _ = delta_rule(model._module, model._score_loss, alpha)(X_std, t)
+    closed_form = [np.array(W.grad), np.array(b.grad)]
+    W.grad = b.grad = None
     graph_loss = _graph_loss(model, X_std, t, alpha)
     graph_loss.backward()
     assert loss == pytest.approx(graph_loss.item(), rel=1e-12)
-    np.testing.assert_allclose(closed_form[0], model._W.grad, rtol=1e-10, atol=1e-14)
-    np.testing.assert_allclose(closed_form[1], model._b.grad, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(closed_form[0], np.asarray(W.grad), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(closed_form[1], np.asarray(b.grad), rtol=1e-10, atol=1e-14)

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from ..errors import DataConversionWarning, DataError, DTypeError, NotFittedError, ShapeError
+from ._params import FOREIGN_NAMES, reject_foreign_names, validate_parameters
 
 
 _with_sklearn = {}
@@ -61,6 +62,14 @@ class BaseEstimator:
     Perceptron(epochs=5, learning_rate=0.5)
     """
 
+    #: the parameter table checked once per fit (see ``gradstep.models._params``)
+    _parameters = {}
+
+    def __new__(cls, *args, **kwargs):
+        # another library's name for a parameter (max_iter, C, ...) gets an error naming gradstep's
+        reject_foreign_names(cls, kwargs, cls._get_param_names())
+        return super().__new__(cls)
+
     # ----- parameters ---------------------------------------------------------------
     @classmethod
     def _get_param_names(cls):
@@ -104,6 +113,8 @@ class BaseEstimator:
         for key, value in params.items():
             name, _, sub = key.partition("__")
             if name not in valid:
+                if name in FOREIGN_NAMES:
+                    reject_foreign_names(type(self), [name], self._get_param_names())
                 raise ValueError(
                     f"{type(self).__name__}.set_params: invalid parameter {name!r}; "
                     f"valid parameters are {sorted(self._get_param_names())}"
@@ -129,6 +140,10 @@ class BaseEstimator:
             if not same:
                 shown.append(f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+    def _validate_parameters(self, where):
+        """Check every parameter against the class's ``_parameters`` table (ArgumentError naming the bad one)."""
+        validate_parameters(self, where)
 
     # ----- fitted state -------------------------------------------------------------
     def __sklearn_is_fitted__(self):

@@ -1,15 +1,11 @@
-"""Linear models: linear regression (closed form or gradient descent), logistic and softmax regression.
+"""Linear models: linear regression (closed form, gradient descent or L-BFGS), logistic and softmax regression.
 
-The gradient-trained models share ``LinearGDModel``: parameters W (n_features,
-n_outputs) and b, z = X W + b, a loss on z whose gradient dL/dz is the delta
-rule of ``_score_losses`` (no graph is recorded: dL/dW = X^T dL/dz), an
-optimizer from gradstep.optim and the epoch loop of ``_gradient``. Gradient
-steps are taken on standardised
-features x' = (x - mean) / std (a diagonal preconditioner: every feature gets
-the same curvature, so one learning rate suits them all); the reported
-``coef_``/``intercept_`` are mapped back to the original units, and the L2
-penalty is applied to those original-unit coefficients, so the objective is the
-textbook one and only the path of the optimizer changes.
+The gradient-trained models share ``LinearGDModel`` (``_linear_gd``): the module
+z = X W + b, a loss on z whose gradient dL/dz is the delta rule of
+``_score_losses``, trained by ``gradstep.train.Trainer`` with that closed-form
+step (or by L-BFGS), on standardised features, with ``learning_rate="auto"``
+computed from the data's smoothness constant (1/L). See ``_linear_gd`` for the
+coordinates and the step-size rule, ``docs/estimators.md`` for the guarantee.
 """
 
 import warnings
@@ -17,133 +13,30 @@ import warnings
 import numpy as np
 
 from .. import nn
-from ..optim import make_optimizer
-from ..random import as_generator
-from . import _score_losses as score_losses
-from ._gradient import Stopper, batch_size_of, check_positive_int, run_epoch
 from ..errors import IllConditionedWarning
-from .base import BaseEstimator, ClassifierMixin, RegressorMixin, _check_finite, available_if
+from . import _score_losses as score_losses
+from ._linear_gd import LinearGDModel
+from ._params import BATCH_SIZE, BOOLEAN, LEARNING_RATE, NON_NEGATIVE_FLOAT, NONE, OPTIMIZER, POSITIVE_INT, RANDOM_STATE, Options
+from .base import ClassifierMixin, RegressorMixin, _check_finite, available_if
 
-_SOLVERS = ("normal", "lstsq", "gd", "sgd")
+_SOLVERS = ("normal", "lstsq", "gd", "sgd", "lbfgs")
 #: normal equations lose more than half of the float64 digits beyond this cond(X^T X)
 _ILL_CONDITIONED = 1.0 / np.sqrt(np.finfo(np.float64).eps)
 
-
-class LinearGDModel(BaseEstimator):
-    """Shared machinery of the linear models trained by gradient descent (not used directly).
-
-    Subclasses define ``_score_loss(z, t)`` -> (loss, dL/dz) (z = X' W + b on the standardised X')
-    and call ``_fit_gd(X, t, n_outputs, method, reset)`` with their targets t;
-    an ``alpha`` parameter adds the L2 penalty alpha/2 ||w||^2.
-
-    >>> [issubclass(cls, LinearGDModel) for cls in (LinearRegression, LogisticRegression, SoftmaxRegression)]
-    [True, True, True]
-    """
-
-    #: True when the data loss is a sum over the batch (Adaline's SSE) rather than a mean
-    _summed_loss = False
-
-    def _penalty_alpha(self):
-        return getattr(self, "alpha", 0.0)
-
-    def _initial_intercept(self, t, n_outputs):
-        return np.zeros(n_outputs)
-
-    def _init_params(self, X, t, n_outputs):
-        """Zero weights, the standardisation statistics and a fresh optimizer."""
-        where = f"{type(self).__name__}.fit"
-        if self.standardize:
-            self._x_mean = X.mean(axis=0)
-            std = X.std(axis=0)
-            self._x_scale = np.where(std > 0, std, 1.0)
-        else:
-            self._x_mean = np.zeros(X.shape[1])
-            self._x_scale = np.ones(X.shape[1])
-        self._W = nn.Parameter(np.zeros((X.shape[1], n_outputs)))
-        self._b = nn.Parameter(self._initial_intercept(t, n_outputs)) if self.fit_intercept else None
-        params = [self._W] if self._b is None else [self._W, self._b]
-        self._optimizer = make_optimizer(self.optimizer, params, self.learning_rate, where)
-        self._rng = as_generator(self.random_state)
-        self.loss_curve_ = []
-
-    def _loss_and_gradients(self, alpha):
-        """A function (X_b, t_b) -> loss of the minibatch that also sets the ``.grad`` of W and b.
-
-        z = X_b W + b; the data loss and dL/dz come from ``_score_loss`` (the
-        delta rule, see ``_score_losses``), then dL/dW = X_b^T dL/dz and
-        dL/db = sum_rows dL/dz.
-        """
-        inv_scale = (1.0 / self._x_scale)[:, None]
-        W, b = self._W, self._b
-
-        def loss_and_gradients(X_b, t_b):
-            z = X_b @ W.data
-            if b is not None:
-                z += b.data
-            loss, delta = self._score_loss(z, t_b)
-            W.grad = X_b.T @ delta
-            if b is not None:
-                b.grad = delta.sum(axis=0)
-            if alpha:
-                # alpha/2 ||w||^2 on the original-unit weights w = W' / std ; d/dW' = alpha W' / std^2
-                w = W.data * inv_scale
-                loss += 0.5 * alpha * float(np.vdot(w, w))
-                W.grad += alpha * w * inv_scale
-            return loss
-
-        return loss_and_gradients
-
-    def _train(self, X, t, epochs, stop_early, method):
-        """Run up to ``epochs`` epochs on (X, t); update coef_, intercept_, loss_curve_, history_, n_iter_."""
-        where = f"{type(self).__name__}.{method}"
-        batch_size = self._effective_batch_size(where)
-        alpha = float(self._penalty_alpha())
-        if alpha < 0:
-            raise ValueError(f"{where}: alpha must be >= 0, got {alpha}")
-        if self.standardize:
-            X_std = X - self._x_mean  # x' = (x - mean) / std, in one copy of X
-            X_std /= self._x_scale
-        else:
-            X_std = X
-        loss_and_gradients = self._loss_and_gradients(alpha)
-        stopper = Stopper(self.tol, check_positive_int(self.patience, "patience", where)) if stop_early else None
-        for _ in range(epochs):
-            loss = run_epoch(
-                loss_and_gradients, self._optimizer, X_std, t, batch_size, self._rng, self.shuffle, where,
-                epoch=len(self.loss_curve_), summed=self._summed_loss,
-            )  # fmt: skip
-            self.loss_curve_.append(loss)
-            if stopper is not None and self.tol is not None and stopper.update(loss):
-                break
-        self._publish()
-        self.n_iter_ = len(self.loss_curve_)
-        self.history_ = {"loss": list(self.loss_curve_)}
-
-    def _publish(self):
-        """coef_ (n_outputs, n_features) and intercept_ (n_outputs,) in the original units."""
-        W = self._W.data / self._x_scale[:, None]  # w = W' / std
-        b = np.zeros(W.shape[1]) if self._b is None else self._b.data - self._x_mean @ W  # b = b' - mean . w
-        self.coef_, self.intercept_ = W.T.copy(), b.copy()
-
-    def _fit_gd(self, X, t, n_outputs, method, reset):
-        """fit (reset unless warm_start) or partial_fit (one epoch, never stopping early)."""
-        where = f"{type(self).__name__}.{method}"
-        if reset:
-            self._init_params(X, t, n_outputs)
-        if method == "partial_fit":
-            self._train(X, t, 1, stop_early=False, method=method)
-        else:
-            self._train(X, t, check_positive_int(self.epochs, "epochs", where), stop_early=True, method=method)
-        return self
-
-    def _effective_batch_size(self, where):
-        return batch_size_of(self.batch_size, where)
-
-    def _warm(self):
-        return bool(self.warm_start) and hasattr(self, "_W")
-
-    def _decision(self, X):
-        return X @ self.coef_.T + self.intercept_
+#: the parameters every gradient-trained linear model shares
+_GD_PARAMETERS = {
+    "fit_intercept": (BOOLEAN,),
+    "optimizer": (OPTIMIZER,),
+    "learning_rate": LEARNING_RATE,
+    "batch_size": BATCH_SIZE,
+    "epochs": (POSITIVE_INT,),
+    "tol": (NON_NEGATIVE_FLOAT, NONE),
+    "patience": (POSITIVE_INT,),
+    "standardize": (BOOLEAN,),
+    "shuffle": (BOOLEAN,),
+    "random_state": (RANDOM_STATE,),
+    "warm_start": (BOOLEAN,),
+}
 
 
 class LinearRegression(RegressorMixin, LinearGDModel):
@@ -151,23 +44,28 @@ class LinearRegression(RegressorMixin, LinearGDModel):
 
     Parameters
     ----------
-    solver : {"normal", "lstsq", "gd", "sgd"}
+    solver : {"normal", "lstsq", "gd", "sgd", "lbfgs"}
         ``"normal"``: solve the normal equations (X^T X) w = X^T y with a linear
         solve (never an explicit inverse); when X^T X is ill-conditioned
         (cond > 1/sqrt(eps)) it warns (``IllConditionedWarning``) and uses lstsq.
         ``"lstsq"``: SVD-based least squares (``numpy.linalg.lstsq``).
         ``"gd"``: full-batch gradient descent; ``"sgd"``: minibatches of ``batch_size``;
-        both minimise the course's MSE with 1/(2n): L = 1/(2n) sum (y_hat - y)^2.
+        ``"lbfgs"``: ``scipy.optimize.minimize`` (L-BFGS-B, needs SciPy);
+        all three minimise the course's MSE with 1/(2n): L = 1/(2n) sum (y_hat - y)^2.
     fit_intercept : bool
         Learn b (otherwise b = 0).
     optimizer : str, gradstep optimizer class or callable params -> optimizer
         ``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adam"``, ``"adamw"``, ``"adagrad"``, ``"rmsprop"`` (gd/sgd only).
-    learning_rate : float
-        Step size of the optimizer.
+    learning_rate : "auto" or float
+        Step size of the optimizer. ``"auto"``: 1/L for ``"gd"`` and 1/(2 L_B) for
+        ``"sgd"``, from the smoothness constant L = lambda_max([X', 1]^T [X', 1] / n) of the
+        objective on the standardised features X' (L_B for minibatches of B, see
+        docs/estimators.md); adaptive optimizers (Adam, ...) take their usual default.
+        A hand-set rate above 2/L_B with ``optimizer="sgd"`` gives a ``StepSizeWarning``.
     batch_size : int, "full" or None
         Minibatch size for ``"sgd"`` (1 = online learning); ``"gd"`` always uses the full batch.
     epochs : int
-        Maximum number of passes over the data (gd/sgd).
+        Maximum number of passes over the data (gd/sgd), of iterations (lbfgs).
     tol, patience : float or None, int
         Stop when the epoch loss has not improved by more than ``tol`` for ``patience`` epochs (``tol=None``: run all epochs).
     standardize : bool
@@ -182,16 +80,17 @@ class LinearRegression(RegressorMixin, LinearGDModel):
     Attributes
     ----------
     coef_ : ndarray (n_features,); intercept_ : float; n_features_in_ : int;
-    loss_curve_, history_, n_iter_ : per-epoch loss (gd/sgd only).
+    loss_curve_, history_, n_iter_ : per-epoch loss (gd/sgd/lbfgs only);
+    learning_rate_ : the step size used (gd/sgd); smoothness_ : L (or L_B) of the objective (gd/sgd).
 
     >>> import numpy as np
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = 2 * X[:, 0] + 1
     >>> reg = LinearRegression().fit(X, y)
     >>> np.round(reg.coef_, 6).tolist(), round(reg.intercept_, 6)
     ([2.0], 1.0)
-    >>> reg = LinearRegression(solver="gd", learning_rate=0.5, epochs=500, random_state=0).fit(X, y)
-    >>> np.round(reg.predict([[4.0]]), 4).tolist()
-    [9.0]
+    >>> reg = LinearRegression(solver="gd", epochs=500, random_state=0).fit(X, y)
+    >>> np.round(reg.predict([[4.0]]), 4).tolist(), reg.learning_rate_    # 1/L: L = lambda_max of [x', 1]
+    ([9.0], 1.0)
     """
 
     def __init__(
@@ -199,7 +98,7 @@ class LinearRegression(RegressorMixin, LinearGDModel):
         solver="normal",
         fit_intercept=True,
         optimizer="sgd",
-        learning_rate=0.1,
+        learning_rate="auto",
         batch_size=32,
         epochs=200,
         tol=1e-7,
@@ -222,29 +121,31 @@ class LinearRegression(RegressorMixin, LinearGDModel):
         self.random_state = random_state
         self.warm_start = warm_start
 
-    def _check_solver(self, where):
-        if self.solver not in _SOLVERS:
-            raise ValueError(f"{where}: unknown solver {self.solver!r}; choose one of {list(_SOLVERS)}")
+    _parameters = {"solver": (Options(*_SOLVERS),), **_GD_PARAMETERS}
 
     def _score_loss(self, z, t):
         return score_losses.squared_error(z, t)  # 1/(2n) sum (y_hat - y)^2
 
+    @staticmethod
+    def _nn_loss(out, t):
+        return nn.functional.mse_loss(out, t, half=True)
+
     def fit(self, X, y):
         """Fit on X (n_samples, n_features) and y (n_samples,); returns self."""
         where = f"{type(self).__name__}.fit"
-        self._check_solver(where)
+        self._validate_parameters(where)
         warm = self.solver in ("gd", "sgd") and self._warm()
         # the normal equations check X for NaN/inf on X^T X, which they compute anyway (see _fit_closed_form)
         X = self._validate_X(X, "fit", reset=not warm, check_finite=self.solver != "normal")
         y = self._validate_regression_y(y, X.shape[0], "fit")
         if self.solver in ("normal", "lstsq"):
             self._fit_closed_form(X, y)
-            for name in ("loss_curve_", "history_", "n_iter_", "_W"):
+            for name in ("loss_curve_", "history_", "n_iter_", "_module", "learning_rate_", "smoothness_"):
                 self.__dict__.pop(name, None)
             return self
         return self._fit_gd(X, y[:, None], 1, "fit", reset=not warm)
 
-    @available_if(lambda self: self.solver in ("gd", "sgd"), lambda self: f"solver={self.solver!r} is closed form; use 'gd' or 'sgd'")
+    @available_if(lambda self: self.solver in ("gd", "sgd"), lambda self: f"solver={self.solver!r} is not incremental; use 'gd' or 'sgd'")
     def partial_fit(self, X, y):
         """One epoch of gradient descent on (X, y) (the online mode when X is a single sample or small batch).
 
@@ -252,13 +153,16 @@ class LinearRegression(RegressorMixin, LinearGDModel):
         >>> reg.partial_fit([[1.0], [2.0]], [2.0, 4.0]).n_iter_
         1
         """
-        first = not hasattr(self, "_W")
+        first = not hasattr(self, "_module")
         X = self._validate_X(X, "partial_fit", reset=first)
         y = self._validate_regression_y(y, X.shape[0], "partial_fit")
         return self._fit_gd(X, y[:, None], 1, "partial_fit", reset=first)
 
-    def _effective_batch_size(self, where):
-        return None if self.solver == "gd" else batch_size_of(self.batch_size, where)
+    def _solver(self):
+        return self.solver
+
+    def _effective_batch_size(self):
+        return None if self.solver == "gd" else super()._effective_batch_size()
 
     def _initial_intercept(self, t, n_outputs):
         # on centred (standardised) features the optimal intercept is exactly mean(y): start there
@@ -333,12 +237,15 @@ def softmax(z):
 class _LinearClassifier(ClassifierMixin, LinearGDModel):
     """fit / partial_fit / decision_function / predict of the gradient-trained linear classifiers."""
 
+    _parameters = {"solver": (Options("sgd", "gd", "lbfgs"),), "alpha": (NON_NEGATIVE_FLOAT,), **_GD_PARAMETERS}
+
     def __init__(
         self,
         alpha=1e-4,
+        solver="sgd",
         fit_intercept=True,
         optimizer="sgd",
-        learning_rate=0.1,
+        learning_rate="auto",
         batch_size=32,
         epochs=100,
         tol=1e-4,
@@ -349,6 +256,7 @@ class _LinearClassifier(ClassifierMixin, LinearGDModel):
         warm_start=False,
     ):
         self.alpha = alpha
+        self.solver = solver
         self.fit_intercept = fit_intercept
         self.optimizer = optimizer
         self.learning_rate = learning_rate
@@ -367,6 +275,12 @@ class _LinearClassifier(ClassifierMixin, LinearGDModel):
     def _n_outputs(self):
         raise NotImplementedError
 
+    def _solver(self):
+        return self.solver
+
+    def _effective_batch_size(self):
+        return None if self.solver == "gd" else super()._effective_batch_size()
+
     def fit(self, X, y):
         """Fit on X (n_samples, n_features) and class labels y (n_samples,); returns self."""
         warm = self._warm()
@@ -376,7 +290,7 @@ class _LinearClassifier(ClassifierMixin, LinearGDModel):
 
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y); the first call fixes the labels (all of them via ``classes=``, else those in y)."""
-        first = not hasattr(self, "_W")
+        first = not hasattr(self, "_module")
         X = self._validate_X(X, "partial_fit", reset=first)
         codes = self._encode_y(y, X.shape[0], "partial_fit", reset=first, classes=classes)
         return self._fit_gd(X, self._targets(codes), self._n_outputs(), "partial_fit", reset=first)
@@ -411,13 +325,20 @@ class LogisticRegression(_LinearClassifier):
     Parameters
     ----------
     alpha : float
-        L2 penalty strength (0: none).
+        L2 penalty strength (0: none): alpha/2 ||W'||^2 on the weights of the
+        features the steps are taken on (the standardised ones by default).
+    solver : {"sgd", "gd", "lbfgs"}
+        ``"sgd"``: minibatches of ``batch_size`` (1: online); ``"gd"``: full-batch
+        gradient descent; ``"lbfgs"``: ``scipy.optimize.minimize`` (L-BFGS-B) on the
+        whole objective, ``epochs`` its iteration limit and ``tol`` its gradient tolerance.
     fit_intercept, optimizer, learning_rate, batch_size, epochs, tol, patience, standardize, shuffle, random_state, warm_start
-        As in ``LinearRegression`` (solver "sgd").
+        As in ``LinearRegression``; ``learning_rate="auto"`` is 1/L (gd) or 1/(2 L_B) (sgd)
+        with L = 1/4 lambda_max([X', 1]^T [X', 1] / n) + alpha.
 
     Attributes
     ----------
-    classes_ : the two labels; coef_ (1, n_features); intercept_ (1,); loss_curve_, history_, n_iter_.
+    classes_ : the two labels; coef_ (1, n_features); intercept_ (1,); loss_curve_, history_, n_iter_;
+    learning_rate_, smoothness_ (sgd/gd).
 
     >>> import numpy as np
     >>> X = np.array([[0.0], [1.0], [3.0], [4.0]]); y = np.array(["no", "no", "yes", "yes"])
@@ -429,6 +350,7 @@ class LogisticRegression(_LinearClassifier):
     """
 
     _binary_only = True
+    _loss_kind = "logistic"
 
     def _targets(self, codes):
         return codes.astype(np.float64)[:, None]  # t in {0, 1}
@@ -439,6 +361,10 @@ class LogisticRegression(_LinearClassifier):
     def _score_loss(self, z, t):
         # -1/n sum [t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))], from the logits
         return score_losses.logistic(z, t)
+
+    @staticmethod
+    def _nn_loss(out, t):
+        return nn.functional.binary_cross_entropy_with_logits(out, t)
 
     def predict_proba(self, X):
         """Class probabilities [1 - p, p] with p = sigmoid(z) = p(y = classes_[1] | x), shape (n_samples, 2)."""
@@ -455,20 +381,29 @@ class SoftmaxRegression(_LinearClassifier):
     Parameters
     ----------
     alpha : float
-        L2 penalty strength (0: none).
+        L2 penalty strength (0: none): alpha/2 ||W'||^2 on the weights of the
+        features the steps are taken on (the standardised ones by default).
+    solver : {"sgd", "gd", "lbfgs"}
+        ``"sgd"``: minibatches of ``batch_size`` (1: online); ``"gd"``: full-batch
+        gradient descent; ``"lbfgs"``: ``scipy.optimize.minimize`` (L-BFGS-B) on the
+        whole objective, ``epochs`` its iteration limit and ``tol`` its gradient tolerance.
     fit_intercept, optimizer, learning_rate, batch_size, epochs, tol, patience, standardize, shuffle, random_state, warm_start
-        As in ``LinearRegression`` (solver "sgd").
+        As in ``LinearRegression``; ``learning_rate="auto"`` is 1/L (gd) or 1/(2 L_B) (sgd)
+        with L = 1/2 lambda_max([X', 1]^T [X', 1] / n) + alpha.
 
     Attributes
     ----------
-    classes_ : (K,); coef_ (K, n_features); intercept_ (K,); loss_curve_, history_, n_iter_.
+    classes_ : (K,); coef_ (K, n_features); intercept_ (K,); loss_curve_, history_, n_iter_;
+    learning_rate_, smoothness_ (sgd/gd).
 
     >>> import numpy as np
     >>> X = np.array([[0.0], [0.2], [2.0], [2.2], [4.0], [4.2]]); y = [0, 0, 1, 1, 2, 2]
-    >>> clf = SoftmaxRegression(learning_rate=0.5, epochs=300, random_state=0).fit(X, y)
+    >>> clf = SoftmaxRegression(random_state=0).fit(X, y)
     >>> clf.predict([[0.1], [2.1], [4.1]]).tolist()
     [0, 1, 2]
     """
+
+    _loss_kind = "softmax"
 
     def _targets(self, codes):
         return codes
@@ -479,6 +414,10 @@ class SoftmaxRegression(_LinearClassifier):
     def _score_loss(self, z, t):
         # -1/n sum log softmax(z)_t
         return score_losses.softmax_cross_entropy(z, t)
+
+    @staticmethod
+    def _nn_loss(out, t):
+        return nn.functional.cross_entropy(out, t)
 
     def predict_proba(self, X):
         """softmax(z) per row, shape (n_samples, K), columns in the order of classes_."""

@@ -5,19 +5,35 @@ activation (and optional ``Dropout``) between them, trained in float32 by
 ``gradstep.train.Trainer`` with a gradstep optimizer over minibatches: per step
 one forward pass, one fused loss, one backward pass and one in-place optimizer
 update. Stopping on a plateau and early stopping are Trainer's ``EarlyStopping``.
+
+Scale. ``standardize=True`` (the default) feeds the network x' = (x - mean) / std
+(statistics of the training data, applied again in predict), so the layers'
+initialisation (variance ~ 1/fan_in) meets inputs of unit scale whatever the
+units of the features: the same default step then trains on raw digits, on
+/255 pixels or on features spanning 1e-3..1e3. MLPRegressor also standardises
+its target (and maps the predictions back).
+
+Step size. ``learning_rate="auto"`` is 1e-3 for Adam, AdamW and RMSprop
+(Kingma & Ba's default, which suits unit-scale inputs), 1e-2 for Adagrad and
+1e-2 for the SGD family ("sgd", "momentum", "nesterov"); a non-convex network
+has no global smoothness constant to compute, so this is a rule, not a bound.
 """
 
 import numpy as np
 
 from .. import nn
-from ..optim import make_optimizer
 from ..data import train_test_split
+from ..optim import make_optimizer
 from ..grad_mode import no_grad
 from ..random import as_generator
 from ..tensor import Tensor
 from ..train import EarlyStopping, Trainer
-from ._gradient import batch_size_of, check_positive_int
-from .base import BaseEstimator, ClassifierMixin, DataError, RegressorMixin
+from ..errors import DataError
+from ._params import (
+    BATCH_SIZE, BOOLEAN, LEARNING_RATE, NON_NEGATIVE_FLOAT, NONE, OPTIMIZER, POSITIVE_INT, RANDOM_STATE, Interval,
+    Options, _Is,
+)
+from .base import BaseEstimator, ClassifierMixin, RegressorMixin
 from .linear import softmax
 
 #: activation names -> gradstep.nn modules
@@ -32,23 +48,59 @@ ACTIVATIONS = {
 }
 
 
+#: learning_rate="auto" of the MLPs, by optimizer name (see the module docstring)
+AUTO_LEARNING_RATES = {"adam": 1e-3, "adamw": 1e-3, "rmsprop": 1e-3, "adagrad": 1e-2, "sgd": 1e-2, "momentum": 1e-2,
+                       "nesterov": 1e-2}  # fmt: skip
+
+
+def _hidden_sizes(value):
+    sizes = (value,) if isinstance(value, (int, np.integer)) else value
+    try:
+        sizes = tuple(sizes)
+    except TypeError:
+        return None
+    ok = all(POSITIVE_INT.accepts(size) for size in sizes)
+    return [int(size) for size in sizes] if ok else None
+
+
 class _BaseMLP(BaseEstimator):
     """Network construction, the training loop with early stopping, partial_fit and the forward pass."""
+
+    _parameters = {
+        "hidden_layer_sizes": (_Is(lambda v: _hidden_sizes(v) is not None, "an int >= 1 or a sequence of them"),),
+        "activation": (Options(*ACTIVATIONS),),
+        "optimizer": (OPTIMIZER,),
+        "learning_rate": LEARNING_RATE,
+        "batch_size": BATCH_SIZE,
+        "epochs": (POSITIVE_INT,),
+        "alpha": (NON_NEGATIVE_FLOAT,),
+        "dropout": (Interval(float, 0, 1, closed="left"),),
+        "early_stopping": (BOOLEAN,),
+        "validation_fraction": (Interval(float, 0, 1, closed="neither"),),
+        "patience": (POSITIVE_INT,),
+        "tol": (NON_NEGATIVE_FLOAT, NONE),
+        "standardize": (BOOLEAN,),
+        "shuffle": (BOOLEAN,),
+        "random_state": (RANDOM_STATE,),
+        "warm_start": (BOOLEAN,),
+        "progress": (BOOLEAN,),
+    }
 
     def __init__(
         self,
         hidden_layer_sizes=(100,),
         activation="relu",
         optimizer="adam",
-        learning_rate=1e-3,
+        learning_rate="auto",
         batch_size=200,
         epochs=200,
-        l2=0.0,
+        alpha=0.0,
         dropout=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         patience=10,
         tol=1e-4,
+        standardize=True,
         shuffle=True,
         random_state=None,
         warm_start=False,
@@ -60,39 +112,38 @@ class _BaseMLP(BaseEstimator):
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.epochs = epochs
-        self.l2 = l2
+        self.alpha = alpha
         self.dropout = dropout
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.tol = tol
+        self.standardize = standardize
         self.shuffle = shuffle
         self.random_state = random_state
         self.warm_start = warm_start
         self.progress = progress
 
     # ----- construction -------------------------------------------------------------
-    def _check_params(self, where):
-        sizes = self.hidden_layer_sizes
-        sizes = (sizes,) if isinstance(sizes, (int, np.integer)) else tuple(sizes)
-        for size in sizes:
-            check_positive_int(size, "every entry of hidden_layer_sizes", where)
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"{where}: unknown activation {self.activation!r}; choose one of {sorted(ACTIVATIONS)}")
-        if not (isinstance(self.dropout, (int, float)) and 0.0 <= self.dropout < 1.0):
-            raise ValueError(f"{where}: dropout must be a probability in [0, 1), got {self.dropout!r}")
-        if not (isinstance(self.l2, (int, float)) and self.l2 >= 0):
-            raise ValueError(f"{where}: l2 must be a number >= 0, got {self.l2!r}")
-        if self.early_stopping and not (isinstance(self.validation_fraction, float) and 0.0 < self.validation_fraction < 1.0):
-            raise ValueError(f"{where}: validation_fraction must be in (0, 1), got {self.validation_fraction!r}")
-        return [int(s) for s in sizes]
+    def _learning_rate(self):
+        if self.learning_rate != "auto":
+            return float(self.learning_rate)
+        name = self.optimizer.lower() if isinstance(self.optimizer, str) else None
+        return AUTO_LEARNING_RATES.get(name, 1e-3)
 
-    def _build(self, n_in, n_out, where):
-        """Fresh network (seeded from random_state), optimizer and history."""
-        sizes = self._check_params(where)
+    def _build(self, X, n_out, where):
+        """Fresh input scaling, network (seeded from random_state), optimizer and history."""
+        sizes = _hidden_sizes(self.hidden_layer_sizes)
+        if self.standardize:
+            mean, std = X.mean(axis=0, dtype=np.float64), X.std(axis=0, dtype=np.float64)
+            if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+                raise DataError(f"{where}: the features overflow float64 arithmetic (largest |x| = {np.abs(X).max():.3g})")
+            self._x_mean, self._x_scale = mean, np.where(std > 0, std, 1.0)
+        else:
+            self._x_mean = self._x_scale = None
         self._rng = as_generator(self.random_state)
         layers = []
-        widths = [n_in, *sizes]
+        widths = [X.shape[1], *sizes]
         for fan_in, fan_out in zip(widths[:-1], widths[1:]):
             layers.append(nn.Linear(fan_in, fan_out, seed=self._rng, dtype=np.float32))
             layers.append(ACTIVATIONS[self.activation]())
@@ -101,18 +152,25 @@ class _BaseMLP(BaseEstimator):
         layers.append(nn.Linear(widths[-1], n_out, seed=self._rng, dtype=np.float32))
         self._model = nn.Sequential(*layers)
         self._weights = [m.weight for m in layers if isinstance(m, nn.Linear)]
-        self._optimizer = make_optimizer(self.optimizer, list(self._model.parameters()), self.learning_rate, where)
+        self.learning_rate_ = self._learning_rate()
+        self._optimizer = make_optimizer(self.optimizer, list(self._model.parameters()), self.learning_rate_, where)
         self.loss_curve_ = []
         self.validation_loss_curve_ = []
 
+    def _inputs(self, X, dtype):
+        """The network's input: x' = (x - mean) / std with the training statistics (as is without standardize)."""
+        if self._x_mean is None:
+            return X.astype(dtype, copy=False)
+        return ((X - self._x_mean) / self._x_scale).astype(dtype)
+
     def _objective(self):
-        """The training loss (output, target) -> Tensor: the data loss plus l2/2 sum ||W||^2."""
-        weights, l2, loss_fn = self._weights, float(self.l2), self._loss
-        if not l2:
+        """The training loss (output, target) -> Tensor: the data loss plus alpha/2 sum ||W||^2."""
+        weights, alpha, loss_fn = self._weights, float(self.alpha), self._loss
+        if not alpha:
             return loss_fn
 
         def objective(out, t):
-            return loss_fn(out, t) + (0.5 * l2) * nn.regularizers.l2_penalty(weights)  # l2/2 sum ||W||^2
+            return loss_fn(out, t) + (0.5 * alpha) * nn.regularizers.l2_penalty(weights)  # alpha/2 sum ||W||^2
 
         return objective
 
@@ -120,12 +178,14 @@ class _BaseMLP(BaseEstimator):
     def _train(self, X, t, method, reset, n_out, stratify):
         """Epochs with gradstep.train.Trainer; fit stops on a plateau (tol/patience), partial_fit runs one epoch."""
         where = f"{type(self).__name__}.{method}"
+        self._validate_parameters(where)
         if reset:
-            self._build(X.shape[1], n_out, where)
-        batch_size = batch_size_of(self.batch_size, where)
+            self._build(X, n_out, where)
+        X = self._inputs(X, np.float32)
+        batch_size = None if self.batch_size in (None, "full") else int(self.batch_size)
         one_pass = method == "partial_fit"
-        epochs = 1 if one_pass else check_positive_int(self.epochs, "epochs", where)
-        patience = check_positive_int(self.patience, "patience", where)
+        epochs = 1 if one_pass else int(self.epochs)
+        patience = int(self.patience)
         val = None
         if self.early_stopping and not one_pass:
             X, X_val, t, t_val = self._split(X, t, stratify, where)
@@ -167,7 +227,7 @@ class _BaseMLP(BaseEstimator):
         in float32 where BLAS sums blocks of rows in different orders.
         """
         self._check_is_fitted(method)
-        X = self._validate_X(X, method, reset=False, dtype=np.float64)
+        X = self._inputs(self._validate_X(X, method, reset=False, dtype=np.float64), np.float64)
         self._model.eval()
         with no_grad():
             return self._model(Tensor(X)).data
@@ -200,14 +260,15 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     optimizer : str, gradstep optimizer, optimizer class or callable params -> optimizer
         ``"adam"`` (default), ``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adamw"``, ``"adagrad"``, ``"rmsprop"``;
         an optimizer instance is used as a template (its class and hyper-parameters).
-    learning_rate : float
-        Step size (for named optimizers and classes).
+    learning_rate : "auto" or float
+        Step size (for named optimizers and classes); ``"auto"``: 1e-3 for Adam/AdamW/RMSprop,
+        1e-2 for Adagrad and the SGD family (stored as ``learning_rate_``).
     batch_size : int, "full" or None
         Minibatch size; 1 is online learning, ``"full"``/``None`` full-batch gradient descent.
     epochs : int
         Maximum number of passes over the training data.
-    l2 : float
-        Strength of the L2 penalty l2/2 sum ||W||^2 on the weight matrices (not the biases).
+    alpha : float
+        Strength of the L2 penalty alpha/2 sum ||W||^2 on the weight matrices (not the biases).
     dropout : float
         Probability of dropping a hidden unit during training (0: no dropout layers).
     early_stopping : bool
@@ -221,6 +282,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     tol : float or None
         Smallest improvement of the monitored loss (training loss without
         early stopping) that counts; ``None`` runs all ``epochs``.
+    standardize : bool
+        Feed the network standardised features (x - mean) / std of the training data
+        (and, for MLPRegressor, learn the standardised target); see the module docstring.
     shuffle : bool
         New order of the samples every epoch.
     random_state : int, numpy Generator or None
@@ -274,8 +338,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 class MLPRegressor(RegressorMixin, _BaseMLP):
     """Multilayer perceptron regressor: hidden layers, one linear output, the course's MSE 1/(2n) sum (y_hat - y)^2.
 
-    Parameters are those of ``MLPClassifier``. The targets are used as given:
-    standardising y (and X) usually helps a lot.
+    Parameters are those of ``MLPClassifier``. With ``standardize=True`` the
+    network learns the standardised target (y - mean) / std (the statistics of
+    the first fit), and ``predict`` maps its output back to y's units.
 
     >>> import numpy as np
     >>> X = np.linspace(-1, 1, 64)[:, None]; y = X[:, 0] ** 2
@@ -288,20 +353,27 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     def _loss(out, t):
         return nn.functional.mse_loss(out, t, half=True)  # 1/(2n) sum (y_hat - y)^2
 
+    def _targets(self, y, reset):
+        if reset:
+            std = float(y.std()) if self.standardize else 1.0
+            self._y_mean = float(y.mean()) if self.standardize else 0.0
+            self._y_scale = std if std > 0 else 1.0
+        return ((y - self._y_mean) / self._y_scale).astype(np.float32)[:, None]  # t = (y - mean) / std
+
     def fit(self, X, y):
         """Train on X (n_samples, n_features) and real targets y (n_samples,); returns self."""
         warm = self._warm()
         X = self._validate_X(X, "fit", reset=not warm, dtype=np.float32)
-        t = self._validate_regression_y(y, X.shape[0], "fit", dtype=np.float32)[:, None]
+        t = self._targets(self._validate_regression_y(y, X.shape[0], "fit"), reset=not warm)
         return self._train(X, t, "fit", reset=not warm, n_out=1, stratify=False)
 
     def partial_fit(self, X, y):
         """One epoch on (X, y): the online mode with one sample or a small batch at a time."""
         first = not hasattr(self, "_model")
         X = self._validate_X(X, "partial_fit", reset=first, dtype=np.float32)
-        t = self._validate_regression_y(y, X.shape[0], "partial_fit", dtype=np.float32)[:, None]
+        t = self._targets(self._validate_regression_y(y, X.shape[0], "partial_fit"), reset=first)
         return self._train(X, t, "partial_fit", reset=first, n_out=1, stratify=False)
 
     def predict(self, X):
-        """Network output, shape (n_samples,)."""
-        return self._forward(X, "predict")[:, 0]
+        """Network output in y's units, shape (n_samples,)."""
+        return self._forward(X, "predict")[:, 0] * self._y_scale + self._y_mean

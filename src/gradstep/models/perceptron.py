@@ -3,17 +3,22 @@
 Both are linear threshold units, y_hat = classes_[1] if x . w + b > 0 else
 classes_[0]; they differ in how they learn. The perceptron updates only on
 mistakes, with the threshold output (w += eta (y - y_hat) x); Adaline learns
-from the linear output itself, by gradient descent on the sum of squared
-errors 1/2 sum (t - z)^2 with t = -1 or +1 (the Widrow-Hoff / LMS rule).
+from the linear output itself, by gradient descent on the squared error
+1/(2n) sum (t - z)^2 with t = -1 or +1 (the Widrow-Hoff / LMS rule). Both run
+through ``gradstep.train.Trainer``: the perceptron rule is its ``loss_and_grad``
+step with plain SGD at rate eta, one sample per step.
 """
 
 import numpy as np
 
+from .. import nn
+from ..optim import SGD
 from ..random import as_generator
+from ..train import Callback, Trainer
 from . import _score_losses as score_losses
-from ._gradient import check_positive_int
+from ._linear_gd import LinearGDModel, LinearScores, _set_grad
+from ._params import BATCH_SIZE, BOOLEAN, LEARNING_RATE, NON_NEGATIVE_FLOAT, NONE, OPTIMIZER, POSITIVE_INT, RANDOM_STATE
 from .base import BaseEstimator, ClassifierMixin
-from .linear import LinearGDModel
 
 
 class _ThresholdUnit(ClassifierMixin):
@@ -33,6 +38,43 @@ class _ThresholdUnit(ClassifierMixin):
         """classes_[1] where z = X w + b > 0, else classes_[0]."""
         z = self._scores(X, "predict")
         return self.classes_[(z > 0).astype(np.intp)]
+
+
+def perceptron_rule(module):
+    """Trainer's ``loss_and_grad`` of the perceptron: the rule w += eta (y - y_hat) x as a gradient for SGD(eta).
+
+    y_hat = 1 if x . w + b > 0 else 0; the "gradient" is -(y - y_hat) x (and
+    -(y - y_hat) for b), so the SGD step w -= eta g is Rosenblatt's update; the
+    loss is the number of mistakes in the batch (one sample: 0 or 1).
+
+    >>> import numpy as np
+    >>> m = LinearScores(2, 1)
+    >>> step = perceptron_rule(m)
+    >>> step(np.array([[1.0, 2.0]]), np.array([1])), m.weight.grad.ravel().tolist(), m.bias.grad.tolist()
+    ((1.0, None), [-1.0, -2.0], [-1.0])
+    """
+    W, b = module.weight, module.bias
+
+    def loss_and_grad(X_b, y_b):
+        z = X_b @ W.data[:, 0]
+        if b is not None:
+            z += b.data[0]
+        error = y_b - (z > 0)  # y - y_hat: 0 when right, +-1 when wrong
+        _set_grad(W, -(X_b.T @ error)[:, None].astype(W.data.dtype))
+        if b is not None:
+            _set_grad(b, np.array([-error.sum()], dtype=b.data.dtype))
+        return float(np.count_nonzero(error)), None
+
+    return loss_and_grad
+
+
+class _StopWithoutErrors(Callback):
+    """Stop training after the first epoch without a mistake (the perceptron has converged)."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs["loss"] == 0:
+            self.trainer.stop_training = True
+            self.trainer.stop_reason = f"epoch {epoch + 1} made no mistake: the perceptron has converged"
 
 
 class Perceptron(_ThresholdUnit, BaseEstimator):
@@ -74,7 +116,12 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
     ([0, 0, 0, 1], 0)
     """
 
-    def __init__(self, learning_rate=1.0, epochs=50, fit_intercept=True, shuffle=True, random_state=None, warm_start=False):
+    _parameters = {
+        "learning_rate": LEARNING_RATE, "epochs": (POSITIVE_INT,), "fit_intercept": (BOOLEAN,),
+        "shuffle": (BOOLEAN,), "random_state": (RANDOM_STATE,), "warm_start": (BOOLEAN,),
+    }  # fmt: skip
+
+    def __init__(self, learning_rate="auto", epochs=50, fit_intercept=True, shuffle=True, random_state=None, warm_start=False):
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.fit_intercept = fit_intercept
@@ -84,76 +131,72 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
 
     def fit(self, X, y):
         """Run the perceptron rule for up to ``epochs`` epochs (stopping at an error-free epoch); returns self."""
-        epochs = check_positive_int(self.epochs, "epochs", "Perceptron.fit")
+        self._validate_parameters("Perceptron.fit")
         warm = bool(self.warm_start) and hasattr(self, "errors_")
         X = self._validate_X(X, "fit", reset=not warm)
         codes = self._encode_y(y, X.shape[0], "fit", reset=not warm)
         if not warm:
             self._reset(X.shape[1])
-        for _ in range(epochs):
-            if self._epoch(X, codes, "fit") == 0:
-                break
-        return self
+        return self._run(X, codes, int(self.epochs), stop=True)
 
     def partial_fit(self, X, y, classes=None):
         """One epoch of the perceptron rule; the first call fixes the labels (``classes=`` or those in y)."""
+        self._validate_parameters("Perceptron.partial_fit")
         first = not hasattr(self, "errors_")
         X = self._validate_X(X, "partial_fit", reset=first)
         codes = self._encode_y(y, X.shape[0], "partial_fit", reset=first, classes=classes)
         if first:
             self._reset(X.shape[1])
-        self._epoch(X, codes, "partial_fit")
-        return self
+        return self._run(X, codes, 1, stop=False)
 
     def _reset(self, n_features):
-        self.coef_ = np.zeros((1, n_features))
-        self.intercept_ = np.zeros(1)
+        self._module = LinearScores(n_features, 1, fit_intercept=self.fit_intercept)
+        # "auto": eta = 1; from zero weights eta only scales w and b, so any eta gives the same predictions
+        self.learning_rate_ = 1.0 if self.learning_rate == "auto" else float(self.learning_rate)
+        self._optimizer = SGD(self._module.parameters(), lr=self.learning_rate_)
         self.errors_ = []
         self._rng = as_generator(self.random_state)
 
-    def _epoch(self, X, codes, method):
-        eta = self.learning_rate
-        if not (isinstance(eta, (int, float, np.floating)) and eta > 0):
-            raise ValueError(f"Perceptron.{method}: learning_rate must be a positive number, got {eta!r}")
-        w, b = self.coef_[0], self.intercept_
-        order = self._rng.permutation(len(X)) if self.shuffle else range(len(X))
-        errors = 0
-        for i in order:
-            x = X[i]
-            y_hat = 1 if x @ w + b[0] > 0 else 0
-            update = eta * (codes[i] - y_hat)  # eta (y - y_hat): 0 when right, +-eta when wrong
-            if update:
-                w += update * x
-                if self.fit_intercept:
-                    b += update
-                errors += 1
-        self.errors_.append(errors)
+    def _run(self, X, codes, epochs, stop):
+        """Epochs of the rule through Trainer, one sample per step; errors_ gets each epoch's mistakes."""
+        module = self._module
+        trainer = Trainer(
+            module, nn.MSELoss(), self._optimizer, callbacks=[_StopWithoutErrors()] if stop else [], progress=False,
+            loss_and_grad=perceptron_rule(module),
+        )  # fmt: skip
+        history = trainer.fit((X, codes), epochs=epochs, batch_size=1, shuffle=bool(self.shuffle), seed=self._rng)
+        self.errors_.extend(int(round(loss * len(X))) for loss in history.history["loss"])  # mean mistakes -> count
+        self.coef_ = module.weight.data.T.copy()
+        self.intercept_ = np.zeros(1) if module.bias is None else module.bias.data.copy()
         self.loss_curve_ = list(self.errors_)
         self.history_ = {"errors": list(self.errors_)}
         self.n_iter_ = len(self.errors_)
-        return errors
+        return self
 
 
 class Adaline(_ThresholdUnit, LinearGDModel):
-    """ADAptive LInear NEuron: a linear unit trained by gradient descent on the sum of squared errors.
+    """ADAptive LInear NEuron: a linear unit trained by gradient descent on the squared error.
 
     The labels become targets t = -1 (classes_[0]) and +1 (classes_[1]); the
     unit's output during training is the linear z = x . w + b itself, and every
-    minibatch takes a gradient step on SSE = 1/2 sum (t - z)^2, whose gradient
-    is dSSE/dz = z - t, so dSSE/dw = X^T (z - t). With ``batch_size=1`` (the
-    default) this is the Widrow-Hoff rule w <- w + eta (t - z) x; ``batch_size=None`` gives the
-    full-batch rule w <- w + eta X^T (t - z). Predictions threshold z at 0.
+    minibatch of B samples takes a gradient step on 1/(2B) sum (t - z)^2, whose
+    gradient is (z - t)/B per sample, so dL/dw = X^T (z - t) / B. With
+    ``batch_size=1`` (the default) this is the Widrow-Hoff rule
+    w <- w + eta (t - z) x; ``batch_size=None`` gives the full-batch rule
+    w <- w + eta/n X^T (t - z). Predictions threshold z at 0.
 
     Parameters
     ----------
-    learning_rate : float
-        eta. A summed loss grows with the batch: use a smaller eta for larger batches.
+    learning_rate : "auto" or float
+        eta. ``"auto"``: 1/(2 L_B) from the data with L = lambda_max([X', 1]^T [X', 1] / n)
+        and L_1 = max ||[x'_i, 1]||^2 for online learning (1/L for the full batch), see docs/estimators.md.
     epochs, batch_size, optimizer, tol, patience, standardize, shuffle, fit_intercept, random_state, warm_start
         As in ``LinearRegression`` (solver "sgd").
 
     Attributes
     ----------
-    classes_, coef_ (1, n_features), intercept_ (1,), loss_curve_ (SSE per epoch), history_, n_iter_.
+    classes_, coef_ (1, n_features), intercept_ (1,), loss_curve_ (mean squared error 1/2 (t - z)^2 of the
+    epoch's steps), history_, n_iter_, learning_rate_, smoothness_.
 
     >>> X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
     >>> a = Adaline(epochs=30, random_state=0).fit(X, [0, 0, 0, 1])  # logical AND
@@ -161,11 +204,15 @@ class Adaline(_ThresholdUnit, LinearGDModel):
     [0, 0, 0, 1]
     """
 
-    _summed_loss = True
+    _parameters = {
+        "learning_rate": LEARNING_RATE, "epochs": (POSITIVE_INT,), "batch_size": BATCH_SIZE, "optimizer": (OPTIMIZER,),
+        "tol": (NON_NEGATIVE_FLOAT, NONE), "patience": (POSITIVE_INT,), "standardize": (BOOLEAN,),
+        "shuffle": (BOOLEAN,), "fit_intercept": (BOOLEAN,), "random_state": (RANDOM_STATE,), "warm_start": (BOOLEAN,),
+    }  # fmt: skip
 
     def __init__(
         self,
-        learning_rate=0.01,
+        learning_rate="auto",
         epochs=50,
         batch_size=1,
         optimizer="sgd",
@@ -190,14 +237,18 @@ class Adaline(_ThresholdUnit, LinearGDModel):
         self.warm_start = warm_start
 
     def _score_loss(self, z, t):
-        return score_losses.squared_error(z, t, summed=True)  # SSE = 1/2 sum (t - z)^2 ; dSSE/dz = z - t
+        return score_losses.squared_error(z, t)  # 1/(2n) sum (t - z)^2 ; dL/dz = (z - t) / n
+
+    @staticmethod
+    def _nn_loss(out, t):
+        return nn.functional.mse_loss(out, t, half=True)
 
     @staticmethod
     def _targets(codes):
         return (2.0 * codes - 1.0)[:, None]  # 0 -> -1, 1 -> +1
 
     def fit(self, X, y):
-        """Gradient descent on the SSE for up to ``epochs`` epochs; returns self."""
+        """Gradient descent on the squared error for up to ``epochs`` epochs; returns self."""
         warm = self._warm()
         X = self._validate_X(X, "fit", reset=not warm)
         codes = self._encode_y(y, X.shape[0], "fit", reset=not warm)
@@ -205,7 +256,7 @@ class Adaline(_ThresholdUnit, LinearGDModel):
 
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y); the first call fixes the labels (``classes=`` or those in y)."""
-        first = not hasattr(self, "_W")
+        first = not hasattr(self, "_module")
         X = self._validate_X(X, "partial_fit", reset=first)
         codes = self._encode_y(y, X.shape[0], "partial_fit", reset=first, classes=classes)
         return self._fit_gd(X, self._targets(codes), 1, "partial_fit", reset=first)

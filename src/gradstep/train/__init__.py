@@ -20,10 +20,10 @@ from .gradient_stats import GradientStats
 from .history import History
 from .metrics import accuracy, confusion_matrix, f1, log_loss, mae, mse, precision, r2, recall
 from .progress import ProgressBar
-from .trainer import Trainer
+from .trainer import Trainer, graph_loss_and_grad
 
 __all__ = [
-    "Trainer", "History",
+    "Trainer", "graph_loss_and_grad", "History",
     "Callback", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler", "ReduceLROnPlateau",
     "CSVLogger", "TerminateOnNaN", "ProgressBar", "GradientStats",
     "save_checkpoint", "load_checkpoint", "read_checkpoint", "restore_checkpoint",

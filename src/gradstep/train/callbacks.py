@@ -106,9 +106,17 @@ class TerminateOnNaN(Callback):
     smaller one. Checkpoints written before stay intact: no epoch-end hook
     runs after the divergence. ``trainer.stop_reason`` holds the same message.
 
+    ``advice`` replaces the generic advice about the learning rate (the
+    estimators name the stability bound of their data here) and ``where`` the
+    ``Trainer.fit`` that starts the message.
+
     >>> cb = TerminateOnNaN()
     >>> cb.on_batch_end(0, {"loss": 0.5})   # finite: nothing happens
     """
+
+    def __init__(self, advice=None, where="Trainer.fit"):
+        self.advice = advice
+        self.where = where
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
@@ -119,13 +127,15 @@ class TerminateOnNaN(Callback):
             return
         trainer = self.trainer
         lr = trainer._current_lr()
-        if lr is None:
+        if self.advice is not None:
+            advice = self.advice
+        elif lr is None:
             advice = "the learning rate is probably too large: try a smaller one"
         else:
             advice = f"the learning rate ({lr:g}) is probably too large: try a smaller one, e.g. {lr / 10:g}"
         epochs = trainer.history.params.get("epochs", "?")
         message = (
-            f"Trainer.fit: the training loss became {value} at epoch {self._epoch + 1}/{epochs}, "
+            f"{self.where}: the training loss became {value} at epoch {self._epoch + 1}/{epochs}, "
             f"step {step + 1} (optimizer global step {trainer.optimizer.global_step}); training stopped. "
             f"{advice[0].upper()}{advice[1:]}. Checkpoints saved before this point are intact."
         )

@@ -91,6 +91,31 @@ def _check_trainer_state(state, path):
             raise bad(f"loader_rng is not a generator state ({type(err).__name__}: {str(err)[:100]})") from None
 
 
+def graph_loss_and_grad(model, loss_fn, optimizer):
+    """The default step of ``Trainer.fit``: forward, loss and backward through the autodiff graph.
+
+    Returns ``loss_and_grad(X_b, y_b) -> (loss, outputs)``: ``out = model(X_b)``,
+    ``loss = loss_fn(out, y_b)``, ``optimizer.zero_grad()``, ``loss.backward()``.
+
+    >>> import numpy as np
+    >>> from gradstep import nn, optim
+    >>> model = nn.Linear(1, 1, init="zeros")
+    >>> step = graph_loss_and_grad(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1))
+    >>> loss, out = step(np.ones((2, 1), np.float32), np.full((2, 1), 2.0, np.float32))
+    >>> loss, out.tolist()    # (0 - 2)^2 ; the outputs of the zero model
+    (4.0, [[0.0], [0.0]])
+    """
+
+    def loss_and_grad(xb, yb):
+        out = model(Tensor(xb))
+        loss = loss_fn(out, Tensor(yb))
+        optimizer.zero_grad()
+        loss.backward()
+        return loss.data.item(), out.data  # a Python float: nothing of the graph survives the step
+
+    return loss_and_grad
+
+
 class Trainer:
     """Train a model with a loss and an optimizer, Keras-style, with callbacks and exact resume.
 
@@ -116,6 +141,15 @@ class Trainer:
     terminate_on_nan : bool
         Add a ``TerminateOnNaN`` callback (unless one is given): the first NaN
         or infinite batch loss raises ``TrainingDivergedError``.
+    loss_and_grad : callable (X_batch, y_batch) -> (loss, outputs), optional
+        The one seam of the loop: computes the batch loss (a float) and sets
+        the ``.grad`` of every parameter the optimizer updates; ``outputs`` (an
+        ndarray, or None when no metric needs them) are the model's outputs
+        for the batch. Default: ``graph_loss_and_grad(model, loss, optimizer)``,
+        the autodiff graph. The linear estimators plug in their closed-form
+        delta rule here; a distributed or compiled gradient plugs in the same way.
+        Each step of ``fit`` is then ``loss_and_grad(X_b, y_b)`` followed by
+        ``optimizer.step()``.
 
     Attributes
     ----------
@@ -144,7 +178,8 @@ class Trainer:
     True
     """
 
-    def __init__(self, model, loss, optimizer, metrics=(), callbacks=(), progress=True, terminate_on_nan=True):
+    def __init__(self, model, loss, optimizer, metrics=(), callbacks=(), progress=True, terminate_on_nan=True,
+                 loss_and_grad=None):  # fmt: skip
         if not callable(model):
             raise TrainingConfigError(f"Trainer: model must be callable (a Module), got {type(model).__name__}")
         if not callable(loss):
@@ -163,12 +198,17 @@ class Trainer:
         for cb in callbacks:
             if not isinstance(cb, Callback):
                 raise TrainingConfigError(f"Trainer: callbacks must be Callback instances, got {cb!r}")
+        if loss_and_grad is not None and not callable(loss_and_grad):
+            raise TrainingConfigError(
+                f"Trainer: loss_and_grad must be a function (X_batch, y_batch) -> (loss, outputs), got {loss_and_grad!r}"
+            )
         self.model = model
         self.loss = loss
         self.optimizer = optimizer
         self.callbacks = callbacks
         self.progress = bool(progress)
         self.terminate_on_nan = bool(terminate_on_nan)
+        self.loss_and_grad = loss_and_grad
         self.history = History()
         self.epoch = 0
         self.stop_training = False
@@ -275,7 +315,8 @@ class Trainer:
             cb.on_train_begin({})
         self._apply_pending(loader)
 
-        model, loss_fn, optimizer = self.model, self.loss, self.optimizer
+        model, optimizer = self.model, self.optimizer
+        loss_and_grad = self.loss_and_grad or graph_loss_and_grad(model, self.loss, optimizer)
         # the loop reads no gradient after the update: a gradstep optimizer may use them as scratch and drop them
         step_kwargs = {"release_grads": True} if isinstance(optimizer, Optimizer) else {}
         try:
@@ -288,19 +329,19 @@ class Trainer:
                 outputs, targets = [], []
                 batch_logs = {}
                 for step, (xb, yb) in enumerate(loader):
-                    out = model(Tensor(xb))
-                    loss = loss_fn(out, Tensor(yb))
-                    optimizer.zero_grad()
-                    loss.backward()
+                    value, out = loss_and_grad(xb, yb)  # the seam: loss of the batch, .grad of every parameter
                     for cb in grad_callbacks:
                         cb.on_after_backward(step, batch_logs)
                     optimizer.step(**step_kwargs)
-                    value = loss.data.item()  # a Python float: nothing of the graph survives the step
                     n = len(xb)
                     total += value * n
                     count += n
                     if self.metrics:
-                        outputs.append(out.data)
+                        if out is None:
+                            raise TrainingConfigError(
+                                f"{where}: metrics need the model's outputs, but loss_and_grad returned None for them"
+                            )
+                        outputs.append(out)
                         targets.append(yb)
                     batch_logs["loss"] = value
                     batch_logs["mean_loss"] = total / count
