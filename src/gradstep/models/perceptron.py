@@ -92,12 +92,16 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
 
     Parameters
     ----------
-    learning_rate : float
-        eta (> 0). Starting from zero weights, it only scales w and b.
+    learning_rate : "auto" or float
+        eta (> 0); ``"auto"`` is 1. Starting from zero weights, eta only scales w and b,
+        so the predictions do not depend on it (stored as ``learning_rate_``).
     epochs : int
         Maximum number of passes over the data.
     fit_intercept : bool
         Learn the bias b (otherwise b = 0).
+    standardize : bool
+        Run the rule on standardised features (x - mean) / std (coef_ is reported in
+        the original units); ``False`` is the textbook rule on the raw features.
     shuffle : bool
         Visit the samples in a new random order every epoch.
     random_state : int, numpy Generator or None
@@ -118,13 +122,15 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
 
     _parameters = {
         "learning_rate": LEARNING_RATE, "epochs": (POSITIVE_INT,), "fit_intercept": (BOOLEAN,),
-        "shuffle": (BOOLEAN,), "random_state": (RANDOM_STATE,), "warm_start": (BOOLEAN,),
+        "standardize": (BOOLEAN,), "shuffle": (BOOLEAN,), "random_state": (RANDOM_STATE,), "warm_start": (BOOLEAN,),
     }  # fmt: skip
 
-    def __init__(self, learning_rate="auto", epochs=50, fit_intercept=True, shuffle=True, random_state=None, warm_start=False):
+    def __init__(self, learning_rate="auto", epochs=50, fit_intercept=True, standardize=True, shuffle=True,
+                 random_state=None, warm_start=False):  # fmt: skip
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.fit_intercept = fit_intercept
+        self.standardize = standardize
         self.shuffle = shuffle
         self.random_state = random_state
         self.warm_start = warm_start
@@ -136,7 +142,7 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
         X = self._validate_X(X, "fit", reset=not warm)
         codes = self._encode_y(y, X.shape[0], "fit", reset=not warm)
         if not warm:
-            self._reset(X.shape[1])
+            self._reset(X, "Perceptron.fit")
         return self._run(X, codes, int(self.epochs), stop=True)
 
     def partial_fit(self, X, y, classes=None):
@@ -146,11 +152,16 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
         X = self._validate_X(X, "partial_fit", reset=first)
         codes = self._encode_y(y, X.shape[0], "partial_fit", reset=first, classes=classes)
         if first:
-            self._reset(X.shape[1])
+            self._reset(X, "Perceptron.partial_fit")
         return self._run(X, codes, 1, stop=False)
 
-    def _reset(self, n_features):
-        self._module = LinearScores(n_features, 1, fit_intercept=self.fit_intercept)
+    # the same standardisation as the gradient-trained linear models
+    _fit_scaling = LinearGDModel._fit_scaling
+    _standardized = LinearGDModel._standardized
+
+    def _reset(self, X, where):
+        self._fit_scaling(X, where)
+        self._module = LinearScores(X.shape[1], 1, fit_intercept=self.fit_intercept)
         # "auto": eta = 1; from zero weights eta only scales w and b, so any eta gives the same predictions
         self.learning_rate_ = 1.0 if self.learning_rate == "auto" else float(self.learning_rate)
         self._optimizer = SGD(self._module.parameters(), lr=self.learning_rate_)
@@ -164,10 +175,12 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
             module, nn.MSELoss(), self._optimizer, callbacks=[_StopWithoutErrors()] if stop else [], progress=False,
             loss_and_grad=perceptron_rule(module),
         )  # fmt: skip
-        history = trainer.fit((X, codes), epochs=epochs, batch_size=1, shuffle=bool(self.shuffle), seed=self._rng)
+        X_std = self._standardized(X)
+        history = trainer.fit((X_std, codes), epochs=epochs, batch_size=1, shuffle=bool(self.shuffle), seed=self._rng)
         self.errors_.extend(int(round(loss * len(X))) for loss in history.history["loss"])  # mean mistakes -> count
-        self.coef_ = module.weight.data.T.copy()
-        self.intercept_ = np.zeros(1) if module.bias is None else module.bias.data.copy()
+        W = module.weight.data[:, 0] / self._x_scale  # back to the original units: w = W' / std, b = b' - mean . w
+        b = 0.0 if module.bias is None else module.bias.data[0] - self._x_mean @ W
+        self.coef_, self.intercept_ = W[None, :].copy(), np.array([b])
         self.loss_curve_ = list(self.errors_)
         self.history_ = {"errors": list(self.errors_)}
         self.n_iter_ = len(self.errors_)
