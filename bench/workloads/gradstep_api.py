@@ -48,7 +48,10 @@ def make_trainer(config):
 
 
 def make_mlp_classifier(config):
-    """gradstep.models.MLPClassifier((256, 128), optimizer, learning_rate, batch_size, epochs=1, tol=None).fit."""
+    """gradstep.models.MLPClassifier((256, 128), optimizer, learning_rate, batch_size, epochs=1, tol=None).fit.
+
+    ``standardize=False``: the references train on the same unscaled inputs.
+    """
     from gradstep.models import MLPClassifier
 
     X, y = mlp.load(config)
@@ -57,7 +60,7 @@ def make_mlp_classifier(config):
     def run():
         state["model"] = MLPClassifier(
             hidden_layer_sizes=mlp.SIZES[1:-1], optimizer=config["optimizer"], learning_rate=config["lr"],
-            batch_size=config["batch"], epochs=1, tol=None, shuffle=True, random_state=0,
+            batch_size=config["batch"], epochs=1, tol=None, standardize=False, shuffle=True, random_state=0,
         ).fit(X, y)  # fmt: skip
 
     return Impl(run, lambda: {"loss": state["model"].loss_curve_[-1]})

@@ -33,7 +33,7 @@ def test_one_epoch_of_the_perceptron_rule_by_hand():
     # 3) x = (2, -3), y = 0: z = 1 - 3 + 0.5 = -1.5 -> no update
     # 4) x = (3, -1), y = 1: z = 1.5 - 1 + 0.5 = 1 > 0 -> no update
     X = np.array([[1.0, 2.0], [-1.0, -1.0], [2.0, -3.0], [3.0, -1.0]])
-    p = Perceptron(learning_rate=0.5, shuffle=False).partial_fit(X, [1, 0, 0, 1])
+    p = Perceptron(learning_rate=0.5, standardize=False, shuffle=False).partial_fit(X, [1, 0, 0, 1])
     np.testing.assert_array_equal(p.coef_, [[0.5, 1.0]])
     np.testing.assert_array_equal(p.intercept_, [0.5])
     assert p.errors_ == [1]
