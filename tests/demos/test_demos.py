@@ -161,6 +161,21 @@ def test_learning_rates_too_small_barely_moves(ran):
     assert large["diverged"] or large["last loss"] > good["last loss"]
 
 
+def test_learning_rates_shows_the_computed_2_over_L(ran):
+    # least squares on the demo's standardised moons: L = lambda_max([x', 1]^T [x', 1] / n), computed here from the math
+    from gradstep.demos._data import make_moons
+
+    numbers = ran("learning-rates")
+    X, _ = make_moons(numbers["samples"], noise=0.2, seed=0)
+    X = X.astype(np.float64)  # the estimator computes in float64
+    Xs = (X - X.mean(axis=0)) / X.std(axis=0)
+    A = np.c_[Xs, np.ones(len(Xs))]
+    assert numbers["least squares 2/L"] == pytest.approx(2 / np.linalg.eigvalsh(A.T @ A / len(A))[-1], rel=1e-9)
+    below, above = numbers["lr = 0.95 x 2/L"], numbers["lr = 1.05 x 2/L"]
+    assert below["last loss"] < below["first loss"] and above["last loss"] > above["first loss"]
+    assert any(path.endswith("learning-rates-bound.png") for path in numbers["figures"])
+
+
 def test_batch_modes_updates_per_epoch(ran):
     numbers = ran("batch-modes")
     n = numbers["samples"]
