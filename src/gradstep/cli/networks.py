@@ -1,35 +1,36 @@
-"""``--model``: the network, loss, per-epoch metric and output decoding of each of the course's models.
+"""``--model``: the estimators of ``gradstep.models``, set up for the command line's Trainer.
 
-Every model is a gradstep.nn module trained by ``gradstep.train.Trainer`` (so
-the command line gets the progress bar, validation curves and exact-resume
-checkpoints of the training package):
+The command line has no models of its own: each ``--model`` is one of the
+course's estimators, built from the options, and the network, loss, optimizer
+(with ``learning_rate="auto"`` from the same step-size rule), training step and
+decision rule are the estimator's own. What the command line adds is the run
+around them: its split, its standardisation, validation curves, checkpoints.
 
-=========== ========================== ================================= ============================
-model       network                    loss                              prediction
-=========== ========================== ================================= ============================
-linear      z = x W + b                1/(2n) sum (z - y)^2              z
-logistic    z = x w + b (two classes)  binary cross-entropy of sigmoid(z) class 1 when z >= 0
-softmax     z = x W + b (K outputs)    cross-entropy of softmax(z)       arg max z
-perceptron  z = x w + b (two classes)  perceptron criterion max(0, -t z) class 1 when z >= 0
-adaline     z = x w + b (two classes)  1/(2n) sum (z - t)^2, t = +-1     class 1 when z >= 0
-mlp         hidden layers, then linear cross-entropy, or MSE (regression) arg max z, or z
-=========== ========================== ================================= ============================
+=========== ======================= ============================================ =====================
+model       estimator               training step                                prediction
+=========== ======================= ============================================ =====================
+linear      LinearRegression (sgd)  delta rule on 1/(2n) sum (z - y)^2           z
+logistic    LogisticRegression      delta rule on the binary cross-entropy       class 1 when z > 0
+softmax     SoftmaxRegression       delta rule on the softmax cross-entropy      arg max z
+perceptron  Perceptron              Rosenblatt's rule, one sample per step       class 1 when z > 0
+adaline     Adaline                 delta rule on 1/(2n) sum (z - t)^2, t = +-1  class 1 when z > 0
+mlp         MLPClassifier/Regressor backpropagation through the network          arg max z, or z
+=========== ======================= ============================================ =====================
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import nn
-from ..optim import schedules
+from .. import models
+from ..models._linear_gd import delta_rule
+from ..models.linear import sigmoid, softmax
+from ..models.perceptron import _StopWithoutErrors, perceptron_criterion, perceptron_rule
+from ..optim import make_optimizer, schedules
+from ..train import TerminateOnNaN
 from ..train.metrics import accuracy
-from ..optim import make_optimizer
 from .errors import CommandLineError
 
-ACTIVATIONS = {
-    "relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "leaky_relu": nn.LeakyReLU, "elu": nn.ELU,
-    "softplus": nn.Softplus,
-}  # fmt: skip
 BINARY_MODELS = ("logistic", "perceptron", "adaline")
 CLASSIFIERS = ("logistic", "softmax", "perceptron", "adaline")
 
@@ -60,26 +61,60 @@ def check_model_fits_task(model, task, classes, data_name):
 
 
 def _binary_accuracy(y_true, y_pred):
-    # one score per example: class 1 when z >= 0 (t in {0, 1} or {-1, +1} -> class t > 0)
-    return accuracy((np.asarray(y_true) > 0).astype(np.int64), (np.asarray(y_pred) >= 0).astype(np.int64))
+    # one score per example: class 1 when z > 0, as the estimators decide (t in {0, 1} or {-1, +1} -> class t > 0)
+    return accuracy((np.asarray(y_true) > 0).astype(np.int64), (np.asarray(y_pred) > 0).astype(np.int64))
 
 
 _binary_accuracy.__name__ = "accuracy"
 
 
+def make_estimator(options, task):
+    """The gradstep.models estimator of ``options["model"]``, its parameters from the options.
+
+    The command line standardises the features itself, so the estimator gets ``standardize=False``.
+
+    >>> make_estimator({"model": "softmax", "lr": "auto", "l2": 0.0, "seed": 0, "batch_size": 32}, "classification")
+    SoftmaxRegression(alpha=0.0, random_state=0, standardize=False)
+    """
+    model, seed = options["model"], options["seed"]
+    lr = options["lr"]
+    if model == "perceptron":
+        return models.Perceptron(learning_rate=lr, standardize=False, random_state=seed)
+    common = {"learning_rate": lr, "standardize": False, "random_state": seed}
+    if options.get("optimizer"):
+        common["optimizer"] = options["optimizer"]  # (the perceptron's rule is plain SGD at eta)
+    if model == "mlp":
+        cls = models.MLPClassifier if task == "classification" else models.MLPRegressor
+        return cls(hidden_layer_sizes=tuple(options["hidden"]), activation=options["activation"], alpha=options["l2"],
+                   dropout=options["dropout"], batch_size=options["batch_size"], **common)  # fmt: skip
+    batch = options["batch_size"]
+    if model == "linear":
+        return models.LinearRegression(solver="gd" if batch is None else "sgd", batch_size=batch or 32, **common)
+    if model == "adaline":
+        return models.Adaline(batch_size=batch, **common)
+    cls = models.LogisticRegression if model == "logistic" else models.SoftmaxRegression
+    return cls(alpha=options["l2"], batch_size=batch, **common)
+
+
 @dataclass
 class Network:
-    """What Trainer needs for one run, and how to turn outputs into predictions."""
+    """What Trainer needs for one run, taken from the estimator, and how to turn outputs into predictions."""
 
-    module: nn.Module
+    module: object
     loss: object
     metric: object  # a metric name or function for the per-epoch logs
-    kind: str  # "multiclass", "binary" or "regression"
+    kind: str  # "multiclass", "binary", "binary-pm1" or "regression"
+    estimator: object = None
+    loss_and_grad: object = None  # the estimator's closed-form step (None: the autodiff graph)
+    callbacks: list = field(default_factory=list)  # the estimator's own stopping rule, if any
+    learning_rate: float = None  # the estimator's learning_rate_ ("auto" resolved)
 
     def targets(self, codes):
         """Training targets from class codes 0..K-1 (or standardized regression values)."""
         if self.kind == "multiclass":
             return codes.astype(np.int64)
+        if self.kind == "perceptron":
+            return codes.astype(np.int64)  # the rule compares y in {0, 1} with [z > 0]
         if self.kind == "binary-pm1":
             return (2.0 * codes - 1.0).astype(np.float32)[:, None]  # t = +1 or -1
         return codes.astype(np.float32)[:, None]
@@ -88,71 +123,63 @@ class Network:
         """Class codes (classifiers) or values (regression) from network outputs."""
         if self.kind == "multiclass":
             return outputs.argmax(axis=1)
-        if self.kind in ("binary", "binary-pm1"):
-            return (outputs[:, 0] >= 0).astype(np.int64)
+        if self.kind in ("binary", "binary-pm1", "perceptron"):
+            return (outputs[:, 0] > 0).astype(np.int64)  # the estimators' rule: classes_[z > 0]
         return outputs[:, 0]
 
     def probabilities(self, outputs):
         """Class probabilities (n, K) for models with a probabilistic output, else None."""
         if self.kind == "multiclass":
-            z = outputs - outputs.max(axis=1, keepdims=True)  # softmax(z) = exp(z - max z) / sum exp(z - max z)
-            e = np.exp(z)
-            return e / e.sum(axis=1, keepdims=True)
-        if self.kind == "binary" and isinstance(self.loss, _Penalized) and self.loss.probabilistic:
-            p = 1.0 / (1.0 + np.exp(-np.clip(outputs[:, 0], -500, 500)))  # sigmoid(z)
+            return softmax(outputs)
+        if self.kind == "binary":
+            p = sigmoid(outputs[:, 0])
             return np.stack([1.0 - p, p], axis=1)
         return None
 
 
-class _Penalized:
-    """``loss(out, t) + l2/2 sum ||W||^2`` over the weight matrices (not the biases)."""
-
-    def __init__(self, loss, weights, l2, probabilistic):
-        self.loss, self.weights, self.l2, self.probabilistic = loss, weights, float(l2), probabilistic
-
-    def __call__(self, out, target):
-        value = self.loss(out, target)
-        if self.l2:
-            value = value + (0.5 * self.l2) * nn.l2_penalty(self.weights)  # l2/2 sum ||W||^2
-        return value
+def _kind(model, task):
+    if task == "regression":
+        return "regression"
+    return {"softmax": "multiclass", "mlp": "multiclass", "logistic": "binary", "adaline": "binary-pm1",
+            "perceptron": "perceptron"}[model]  # fmt: skip
 
 
-def build_network(options, n_features, n_classes, task, seed):
-    """The Network for ``options["model"]`` on ``n_features`` inputs; weights drawn from ``seed``.
+def build_network(options, X_train, codes, n_classes, task):
+    """The Network of ``options["model"]``: the estimator's module, loss, optimizer and step on (X_train, codes).
 
-    >>> net = build_network({"model": "mlp", "hidden": [8], "activation": "relu", "dropout": 0.0, "l2": 0.0},
-    ...                     n_features=4, n_classes=3, task="classification", seed=0)
-    >>> net.kind, [p.shape for p in net.module.parameters()]
-    ('multiclass', [(4, 8), (8,), (8, 3), (3,)])
+    ``codes`` are the training set's class codes (or standardized regression
+    targets); the estimator's step size ("auto": 1/L of this data) comes from them.
+
+    >>> X = np.random.default_rng(0).normal(size=(20, 4)).astype(np.float32); y = np.arange(20) % 3
+    >>> net = build_network({"model": "mlp", "hidden": [8], "activation": "relu", "dropout": 0.0, "l2": 0.0,
+    ...                      "lr": "auto", "seed": 0, "batch_size": 32}, X, y, n_classes=3, task="classification")
+    >>> net.kind, net.learning_rate, [p.shape for p in net.module.parameters()]
+    ('multiclass', 0.001, [(4, 8), (8,), (8, 3), (3,)])
     """
     model = options["model"]
-    rng = np.random.default_rng(seed)
+    kind = _kind(model, task)
+    est = make_estimator(options, task)
+    partial = Network(None, None, "accuracy" if kind == "multiclass" else "r2" if kind == "regression" else _binary_accuracy,
+                      kind, estimator=est)  # fmt: skip
+    t = partial.targets(np.asarray(codes))
+    where = f"--model {model}"
+    est._validate_parameters(where)
+    X = np.asarray(X_train)
     if model == "mlp":
-        widths = [n_features, *options["hidden"]]
-        layers = []
-        for fan_in, fan_out in zip(widths[:-1], widths[1:]):
-            layers += [nn.Linear(fan_in, fan_out, seed=rng, dtype=np.float32), ACTIVATIONS[options["activation"]]()]
-            if options["dropout"] > 0:
-                layers.append(nn.Dropout(options["dropout"], seed=np.random.default_rng([seed, len(layers)])))
-        n_out = n_classes if task == "classification" else 1
-        layers.append(nn.Linear(widths[-1], n_out, seed=rng, dtype=np.float32))
-        module = nn.Sequential(*layers)
-    else:
-        n_out = n_classes if model == "softmax" else 1
-        module = nn.Sequential(nn.Linear(n_features, n_out, seed=rng, dtype=np.float32))
-    weights = [m.weight for m in module.modules() if isinstance(m, nn.Linear)]
-    if model in ("softmax", "mlp") and task == "classification":
-        kind, loss, metric = "multiclass", nn.CrossEntropyLoss(), "accuracy"
-    elif model == "logistic":
-        kind, loss, metric = "binary", nn.BCEWithLogitsLoss(), _binary_accuracy
+        est._build(X, n_classes if task == "classification" else 1, where)
+        module, loss, step, callbacks = est._model, est._objective(), None, []
     elif model == "perceptron":
-        kind, loss, metric = "binary-pm1", nn.HingeLoss(margin=0.0), _binary_accuracy  # max(0, -t z)
-    elif model == "adaline":
-        kind, loss, metric = "binary-pm1", nn.MSELoss(half=True), _binary_accuracy
+        est._reset(X, where)
+        module, loss, step, callbacks = est._module, perceptron_criterion, perceptron_rule(est._module), [_StopWithoutErrors()]
     else:
-        kind, loss, metric = "regression", nn.MSELoss(half=True), "r2"
-    penalized = _Penalized(loss, weights, options["l2"], probabilistic=model == "logistic")
-    return Network(module, penalized, metric, kind)
+        est._fit_scaling(X, where)
+        est._init_params(X, t, n_classes if kind == "multiclass" else 1, where)
+        module, loss = est._module, est._objective()
+        step = delta_rule(module, est._score_loss, est._penalty_alpha())
+        callbacks = [TerminateOnNaN(advice=est._advice, where="gradstep train")]
+    partial.module, partial.loss, partial.loss_and_grad, partial.callbacks = module, loss, step, callbacks
+    partial.learning_rate = est.learning_rate_
+    return partial
 
 
 def learning_rate(options, steps_per_epoch):
@@ -187,7 +214,10 @@ def learning_rate(options, steps_per_epoch):
     return schedules.cosine_decay(lr, decay_steps=int(horizon * steps_per_epoch))
 
 
-def build_optimizer(options, module, steps_per_epoch):
-    """The ``--optimizer`` over the module's parameters with the scheduled ``--lr``."""
-    lr = learning_rate(options, steps_per_epoch)
-    return make_optimizer(options["optimizer"], list(module.parameters()), lr, "--optimizer")
+def build_optimizer(options, network, steps_per_epoch):
+    """The estimator's optimizer, or with ``--schedule`` the same one over the scheduled rate (``--lr auto`` resolved)."""
+    if options["schedule"] == "constant":
+        return network.estimator._optimizer
+    lr = learning_rate({**options, "lr": network.learning_rate}, steps_per_epoch)
+    name = "sgd" if options["model"] == "perceptron" else options["optimizer"]
+    return make_optimizer(name, list(network.module.parameters()), lr, "--optimizer")

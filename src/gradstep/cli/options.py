@@ -69,6 +69,13 @@ def _items(name, value):
     raise CommandLineError(f"--{name}: expected a comma-separated list, got {value!r}")
 
 
+def _learning_rate(name, value):
+    # "auto" (the model's rule: 1/L from the data for the convex models) or a positive number
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    return _number(float, low=0, low_open=True)(name, value)
+
+
 def _hidden(name, value):
     # "256,128" -> [256, 128]; "" or "none" -> [] (no hidden layer)
     if isinstance(value, str) and value.strip().lower() in ("", "none"):
@@ -141,8 +148,9 @@ TRAIN_OPTIONS = {
     "model": (_choice(MODELS), "mlp", f"{'|'.join(MODELS)} (default mlp)"),
     "hidden": (_hidden, [256, 128], "hidden layer sizes of the MLP, e.g. 256,128 (default 256,128)"),
     "activation": (_choice(ACTIVATIONS), "relu", f"hidden activation of the MLP: {'|'.join(ACTIVATIONS)} (default relu)"),
-    "optimizer": (_choice(OPTIMIZERS), "adam", f"{'|'.join(OPTIMIZERS)} (default adam)"),
-    "lr": (_number(float, low=0, low_open=True), 1e-3, "learning rate (default 1e-3)"),
+    "optimizer": (_choice(OPTIMIZERS), None, f"{'|'.join(OPTIMIZERS)} (default: the model's, sgd for the linear models, adam for mlp)"),
+    "lr": (_learning_rate, "auto", "learning rate, or auto: 1/L of the data for the linear models (see docs/estimators.md), "
+           "1e-3 for adam (default auto)"),
     "schedule": (_schedule, "constant", "learning-rate schedule: constant | step:EPOCHS:FACTOR | exponential:RATE | "
                  "inverse_time:DECAY | cosine (default constant)"),
     "epochs": (_number(int, low=1), 15, "passes over the training data (default 15)"),
@@ -251,4 +259,19 @@ def resolve_train_options(args):
     options = {}
     for name, (parse, default, _) in TRAIN_OPTIONS.items():
         options[name] = parse(name.replace("_", "-"), raw[name]) if name in raw else default
+    if options["optimizer"] is None:  # the model's own default, as its estimator has it
+        options["optimizer"] = default_optimizer(options["model"])
     return options
+
+
+def default_optimizer(model):
+    """The optimizer of ``--model`` when ``--optimizer`` is not given: its estimator's default.
+
+    >>> default_optimizer("softmax"), default_optimizer("mlp")
+    ('sgd', 'adam')
+    """
+    from .. import models  # the estimators define the defaults
+
+    cls = {"linear": models.LinearRegression, "logistic": models.LogisticRegression, "softmax": models.SoftmaxRegression,
+           "adaline": models.Adaline, "mlp": models.MLPClassifier}.get(model)  # fmt: skip
+    return "sgd" if cls is None else cls().optimizer  # the perceptron's rule is plain SGD

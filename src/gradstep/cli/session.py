@@ -139,15 +139,21 @@ class Session:
         check_network_size(options, self.dataset.X.shape[1], len(self.dataset.classes))
         regression = self.dataset.task == "regression"
         self.prep = Preprocessing.fit(X_train, y_train, options["standardize"], regression)
-        self.network = build_network(
-            options, self.dataset.X.shape[1], len(self.dataset.classes), self.dataset.task, options["seed"]
-        )
         self.X_train, self.X_val, self.X_test = (self.prep.features(X) for X in (X_train, X_val, X_test))
+        # the model is the gradstep.models estimator of --model, set up on the (scaled) training set
+        self.network = build_network(
+            options, self.X_train, self.codes(y_train), len(self.dataset.classes), self.dataset.task
+        )  # fmt: skip
         self.y_train, self.y_val, self.y_test = (self.targets(y) for y in (y_train, y_val, y_test))
         self.raw_y_test = y_test
-        batch = options["batch_size"]
+        batch = self.batch_size
         self.steps_per_epoch = 1 if batch is None else math.ceil(len(X_train) / batch)
-        self.optimizer = build_optimizer(options, self.network.module, self.steps_per_epoch)
+        self.optimizer = build_optimizer(options, self.network, self.steps_per_epoch)
+
+    @property
+    def batch_size(self):
+        """``--batch-size``; the perceptron learns one sample at a time (its rule)."""
+        return 1 if self.options["model"] == "perceptron" else self.options["batch_size"]
 
     def check_compatible(self, other):
         """Raise CommandLineError unless Dataset ``other`` has this run's features (and known labels)."""
@@ -163,18 +169,21 @@ class Session:
                     f"--data {other.name}: labels {unknown} are not among the run's classes {self.dataset.classes}"
                 )
 
+    def codes(self, y):
+        """Class codes 0..K-1 of raw labels, or standardized values of a regression target."""
+        if self.dataset.task == "classification":
+            return np.searchsorted(np.asarray(self.dataset.classes), y)
+        return (np.asarray(y, np.float64) - self.prep.y_mean) / self.prep.y_scale
+
     def targets(self, y):
         """Training targets of raw labels or values (class codes, +-1, or standardized values)."""
-        if self.dataset.task == "classification":
-            codes = np.searchsorted(np.asarray(self.dataset.classes), y)
-        else:
-            codes = (np.asarray(y, np.float64) - self.prep.y_mean) / self.prep.y_scale
-        return self.network.targets(codes)
+        return self.network.targets(self.codes(y))
 
     def trainer(self, callbacks=(), progress=True):
         """A Trainer over this session's network, loss, optimizer and per-epoch metric."""
         return Trainer(self.network.module, self.network.loss, self.optimizer, metrics=[self.network.metric],
-                       callbacks=list(callbacks), progress=progress)  # fmt: skip
+                       callbacks=[*self.network.callbacks, *callbacks], progress=progress,
+                       loss_and_grad=self.network.loss_and_grad)  # fmt: skip
 
     def run_callbacks(self, run_dir):
         """Early stopping (when asked), gradient_stats.json and the per-epoch save of model.safetensors and history.csv."""
@@ -187,7 +196,7 @@ class Session:
 
     def explain_divergence(self, err):
         """A CommandLineError naming --l2 when the penalty, not the learning rate, made the loss blow up."""
-        lr, l2 = self.options["lr"], self.options["l2"]
+        lr, l2 = self.network.learning_rate, self.options["l2"]  # --lr auto resolved by the model
         if l2 > 0 and (l2 * lr > 2 or l2 > 1e30):
             return CommandLineError(
                 f"the training loss became NaN or infinite because of --l2 {l2:g}, not the data: the penalty "

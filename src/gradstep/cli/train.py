@@ -112,7 +112,7 @@ def fit(session, trainer, epochs, initial_epoch=0):
     try:
         with cluster_client(options.get("workers"), options.get("scheduler")) as client:
             trainer.fit(on_cluster(client, session.X_train, session.y_train), val=(session.X_val, session.y_val),
-                        epochs=epochs, batch_size=options["batch_size"], seed=options["seed"],
+                        epochs=epochs, batch_size=session.batch_size, seed=options["seed"],
                         initial_epoch=initial_epoch)  # fmt: skip
     except TrainingDivergedError as err:
         raise session.explain_divergence(err) from None

@@ -78,14 +78,15 @@ def delta_rule(module, score_loss, alpha):
 
     z = X_b W + b; ``score_loss(z, t_b)`` gives the data loss and dL/dz; then
     dL/dW = X_b^T dL/dz + alpha W and dL/db = sum_rows dL/dz, with the penalty
-    alpha/2 ||W||^2 added to the loss.
+    alpha/2 ||W||^2 added to the loss. Returns (loss, z).
 
     >>> import numpy as np
     >>> from gradstep.models import _score_losses
     >>> m = LinearScores(1, 1, fit_intercept=False)
     >>> step = delta_rule(m, _score_losses.squared_error, alpha=0.0)
-    >>> step(np.array([[1.0], [3.0]]), np.array([[1.0], [3.0]])), m.weight.grad.tolist()   # 1/(2n) sum t^2 ; -X^T t / n
-    ((2.5, None), [[-5.0]])
+    >>> loss, z = step(np.array([[1.0], [3.0]]), np.array([[1.0], [3.0]]))
+    >>> loss, z.tolist(), m.weight.grad.tolist()   # 1/(2n) sum t^2 ; z = 0 ; -X^T t / n
+    (2.5, [[0.0], [0.0]], [[-5.0]])
     """
     W, b = module.weight, module.bias
 
@@ -101,7 +102,7 @@ def delta_rule(module, score_loss, alpha):
         _set_grad(W, grad_W)
         if b is not None:
             _set_grad(b, delta.sum(axis=0))  # dL/db = sum_rows dL/dz
-        return loss, None
+        return loss, z  # the scores are the model's outputs (for the Trainer's metrics)
 
     return loss_and_grad
 

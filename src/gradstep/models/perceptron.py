@@ -14,6 +14,7 @@ import numpy as np
 from .. import nn
 from ..optim import SGD
 from ..random import as_generator
+from ..tensor import Tensor
 from ..train import Callback, Trainer
 from . import _score_losses as score_losses
 from ._linear_gd import LinearGDModel, LinearScores, _set_grad
@@ -51,7 +52,7 @@ def perceptron_rule(module):
     >>> m = LinearScores(2, 1)
     >>> step = perceptron_rule(m)
     >>> step(np.array([[1.0, 2.0]]), np.array([1])), m.weight.grad.ravel().tolist(), m.bias.grad.tolist()
-    ((1.0, None), [-1.0, -2.0], [-1.0])
+    ((1.0, array([[0.]])), [-1.0, -2.0], [-1.0])
     """
     W, b = module.weight, module.bias
 
@@ -63,9 +64,22 @@ def perceptron_rule(module):
         _set_grad(W, -(X_b.T @ error)[:, None].astype(W.data.dtype))
         if b is not None:
             _set_grad(b, np.array([-error.sum()], dtype=b.data.dtype))
-        return float(np.count_nonzero(error)), None
+        return float(np.count_nonzero(error)), z[:, None]  # the mistakes, and the scores as the outputs
 
     return loss_and_grad
+
+
+def perceptron_criterion(out, y):
+    """The perceptron criterion mean max(0, -t z), t = 2 y - 1, on Tensors (0 when every sample is on its side).
+
+    What Trainer.evaluate reports for a perceptron; the training step is ``perceptron_rule``.
+
+    >>> import gradstep
+    >>> perceptron_criterion(gradstep.tensor([[2.0], [-1.0], [3.0]]), gradstep.tensor([1, 0, 0])).item()  # (0 + 0 + 3) / 3
+    1.0
+    """
+    t = Tensor((2.0 * np.asarray(y.data, dtype=np.float64) - 1.0)[:, None])  # y in {0, 1} -> t in {-1, +1}
+    return nn.functional.hinge_loss(out, t, margin=0.0)  # mean max(0, 0 - t z)
 
 
 class _StopWithoutErrors(Callback):
@@ -172,7 +186,7 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
         """Epochs of the rule through Trainer, one sample per step; errors_ gets each epoch's mistakes."""
         module = self._module
         trainer = Trainer(
-            module, nn.MSELoss(), self._optimizer, callbacks=[_StopWithoutErrors()] if stop else [], progress=False,
+            module, perceptron_criterion, self._optimizer, callbacks=[_StopWithoutErrors()] if stop else [], progress=False,
             loss_and_grad=perceptron_rule(module),
         )  # fmt: skip
         X_std = self._standardized(X)
