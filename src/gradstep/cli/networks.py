@@ -27,7 +27,7 @@ from ..models._linear_gd import delta_rule
 from ..models.linear import sigmoid, softmax
 from ..models.perceptron import _StopWithoutErrors, perceptron_criterion, perceptron_rule
 from ..optim import make_optimizer, schedules
-from ..train import TerminateOnNaN
+from ..train import EarlyStopping, TerminateOnNaN
 from ..train.metrics import accuracy
 from .errors import CommandLineError
 
@@ -176,7 +176,9 @@ def build_network(options, X_train, codes, n_classes, task):
         est._init_params(X, t, n_classes if kind == "multiclass" else 1, where)
         module, loss = est._module, est._objective()
         step = delta_rule(module, est._score_loss, est._penalty_alpha())
-        callbacks = [TerminateOnNaN(advice=est._advice, where="gradstep train")]
+        # the estimator's own rules: its divergence message and its stop on a plateau of the training loss
+        callbacks = [TerminateOnNaN(advice=est._advice, where="gradstep train"),
+                     EarlyStopping(monitor="loss", patience=int(est.patience), min_delta=float(est.tol))]  # fmt: skip
     partial.module, partial.loss, partial.loss_and_grad, partial.callbacks = module, loss, step, callbacks
     partial.learning_rate = est.learning_rate_
     return partial

@@ -153,7 +153,8 @@ TRAIN_OPTIONS = {
            "1e-3 for adam (default auto)"),
     "schedule": (_schedule, "constant", "learning-rate schedule: constant | step:EPOCHS:FACTOR | exponential:RATE | "
                  "inverse_time:DECAY | cosine (default constant)"),
-    "epochs": (_number(int, low=1), 15, "passes over the training data (default 15)"),
+    "epochs": (_number(int, low=1), None, "passes over the training data (default: 15 for mlp, the estimator's "
+               "for the other models, which also stop on a plateau of the training loss)"),
     "batch_size": (_batch_size, 32, "N (minibatch), 1 (online) or full (full batch) (default 32)"),
     "l2": (_number(float, low=0), 0.0, "L2 penalty strength lambda (default 0)"),
     "dropout": (_number(float, low=0, high=1, high_open=True), 0.0, "dropout rate of the MLP's hidden layers (default 0)"),
@@ -261,7 +262,24 @@ def resolve_train_options(args):
         options[name] = parse(name.replace("_", "-"), raw[name]) if name in raw else default
     if options["optimizer"] is None:  # the model's own default, as its estimator has it
         options["optimizer"] = default_optimizer(options["model"])
+    if options["epochs"] is None:
+        options["epochs"] = default_epochs(options["model"])
     return options
+
+
+def default_epochs(model):
+    """``--epochs`` when not given: 15 for the MLP (minutes on MNIST), else its estimator's ``epochs``.
+
+    >>> default_epochs("mlp"), default_epochs("softmax"), default_epochs("perceptron")
+    (15, 100, 50)
+    """
+    from .. import models
+
+    if model == "mlp":
+        return 15
+    cls = {"linear": models.LinearRegression, "logistic": models.LogisticRegression, "softmax": models.SoftmaxRegression,
+           "adaline": models.Adaline, "perceptron": models.Perceptron}[model]  # fmt: skip
+    return cls().epochs
 
 
 def default_optimizer(model):

@@ -86,6 +86,7 @@ def largest_eigenvalue(A, fit_intercept, rng, iters=100):
     >>> largest_eigenvalue(A, False, None), largest_eigenvalue(A, True, None)
     (0.25, 1.0)
     """
+    A = np.asarray(A, dtype=np.float64)  # float32 features: the same L as their float64 values
     n, d = A.shape
     if d + fit_intercept <= _GRAM_COLUMNS:
         G = np.empty((d + fit_intercept, d + fit_intercept))
@@ -135,7 +136,7 @@ def smoothness(X, loss, alpha, fit_intercept, full_batch, where, seed=0, max_row
     """
     c = CURVATURE[loss]
     with np.errstate(over="ignore", invalid="ignore"):
-        row_norms = np.einsum("ij,ij->i", X, X)  # ||x_i||^2
+        row_norms = np.einsum("ij,ij->i", X, X, dtype=np.float64)  # ||x_i||^2
         norm_max = float(row_norms.max())
         if not math.isfinite(norm_max):
             big = float(np.abs(X).max())
