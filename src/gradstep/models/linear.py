@@ -22,7 +22,7 @@ from ..random import as_generator
 from . import _score_losses as score_losses
 from ._gradient import Stopper, batch_size_of, check_positive_int, run_epoch
 from ..errors import IllConditionedWarning
-from .base import BaseEstimator, ClassifierMixin, RegressorMixin, _check_finite, available_if
+from .base import BaseEstimator, ClassifierMixin, RegressorMixin, _check_finite, accepts_dask, available_if
 
 _SOLVERS = ("normal", "lstsq", "gd", "sgd")
 #: normal equations lose more than half of the float64 digits beyond this cond(X^T X)
@@ -229,6 +229,7 @@ class LinearRegression(RegressorMixin, LinearGDModel):
     def _score_loss(self, z, t):
         return score_losses.squared_error(z, t)  # 1/(2n) sum (y_hat - y)^2
 
+    @accepts_dask
     def fit(self, X, y):
         """Fit on X (n_samples, n_features) and y (n_samples,); returns self."""
         where = f"{type(self).__name__}.fit"
@@ -245,6 +246,7 @@ class LinearRegression(RegressorMixin, LinearGDModel):
         return self._fit_gd(X, y[:, None], 1, "fit", reset=not warm)
 
     @available_if(lambda self: self.solver in ("gd", "sgd"), lambda self: f"solver={self.solver!r} is closed form; use 'gd' or 'sgd'")
+    @accepts_dask
     def partial_fit(self, X, y):
         """One epoch of gradient descent on (X, y) (the online mode when X is a single sample or small batch).
 
@@ -367,6 +369,7 @@ class _LinearClassifier(ClassifierMixin, LinearGDModel):
     def _n_outputs(self):
         raise NotImplementedError
 
+    @accepts_dask
     def fit(self, X, y):
         """Fit on X (n_samples, n_features) and class labels y (n_samples,); returns self."""
         warm = self._warm()
@@ -374,6 +377,7 @@ class _LinearClassifier(ClassifierMixin, LinearGDModel):
         codes = self._encode_y(y, X.shape[0], "fit", reset=not warm)
         return self._fit_gd(X, self._targets(codes), self._n_outputs(), "fit", reset=not warm)
 
+    @accepts_dask
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y); the first call fixes the labels (all of them via ``classes=``, else those in y)."""
         first = not hasattr(self, "_W")

@@ -17,7 +17,7 @@ from ..random import as_generator
 from ..tensor import Tensor
 from ..train import EarlyStopping, Trainer
 from ._gradient import batch_size_of, check_positive_int
-from .base import BaseEstimator, ClassifierMixin, DataError, RegressorMixin
+from .base import BaseEstimator, ClassifierMixin, DataError, RegressorMixin, accepts_dask
 from .linear import softmax
 
 #: activation names -> gradstep.nn modules
@@ -247,6 +247,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def _loss(out, t):
         return nn.functional.cross_entropy(out, t)  # -1/n sum log softmax(z)_y (fused)
 
+    @accepts_dask
     def fit(self, X, y):
         """Train on X (n_samples, n_features) and labels y; returns self."""
         warm = self._warm()
@@ -254,6 +255,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         codes = self._encode_y(y, X.shape[0], "fit", reset=not warm)
         return self._train(X, codes, "fit", reset=not warm, n_out=len(self.classes_), stratify=True)
 
+    @accepts_dask
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y); the first call fixes the labels (all of them via ``classes=``, else those in y)."""
         first = not hasattr(self, "_model")
@@ -288,6 +290,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     def _loss(out, t):
         return nn.functional.mse_loss(out, t, half=True)  # 1/(2n) sum (y_hat - y)^2
 
+    @accepts_dask
     def fit(self, X, y):
         """Train on X (n_samples, n_features) and real targets y (n_samples,); returns self."""
         warm = self._warm()
@@ -295,6 +298,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         t = self._validate_regression_y(y, X.shape[0], "fit", dtype=np.float32)[:, None]
         return self._train(X, t, "fit", reset=not warm, n_out=1, stratify=False)
 
+    @accepts_dask
     def partial_fit(self, X, y):
         """One epoch on (X, y): the online mode with one sample or a small batch at a time."""
         first = not hasattr(self, "_model")

@@ -12,7 +12,7 @@ import numpy as np
 from ..random import as_generator
 from . import _score_losses as score_losses
 from ._gradient import check_positive_int
-from .base import BaseEstimator, ClassifierMixin
+from .base import BaseEstimator, ClassifierMixin, accepts_dask
 from .linear import LinearGDModel
 
 
@@ -82,6 +82,7 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
         self.random_state = random_state
         self.warm_start = warm_start
 
+    @accepts_dask
     def fit(self, X, y):
         """Run the perceptron rule for up to ``epochs`` epochs (stopping at an error-free epoch); returns self."""
         epochs = check_positive_int(self.epochs, "epochs", "Perceptron.fit")
@@ -95,6 +96,7 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
                 break
         return self
 
+    @accepts_dask
     def partial_fit(self, X, y, classes=None):
         """One epoch of the perceptron rule; the first call fixes the labels (``classes=`` or those in y)."""
         first = not hasattr(self, "errors_")
@@ -196,6 +198,7 @@ class Adaline(_ThresholdUnit, LinearGDModel):
     def _targets(codes):
         return (2.0 * codes - 1.0)[:, None]  # 0 -> -1, 1 -> +1
 
+    @accepts_dask
     def fit(self, X, y):
         """Gradient descent on the SSE for up to ``epochs`` epochs; returns self."""
         warm = self._warm()
@@ -203,6 +206,7 @@ class Adaline(_ThresholdUnit, LinearGDModel):
         codes = self._encode_y(y, X.shape[0], "fit", reset=not warm)
         return self._fit_gd(X, self._targets(codes), 1, "fit", reset=not warm)
 
+    @accepts_dask
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y); the first call fixes the labels (``classes=`` or those in y)."""
         first = not hasattr(self, "_W")
