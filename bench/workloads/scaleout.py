@@ -106,7 +106,7 @@ def make_throughput(workers):
             W[...] = 0.0
             b[...] = 0.0
             for _ in range(config["steps"]):
-                loss, (gW, gb), count = engine([W, b])
+                loss, (gW, gb), count = engine([[W, b]])
                 W -= 0.5 * gW / count  # plain gradient descent on the mean log-loss
                 b -= 0.5 * gb / count
             state["loss"] = loss / count

@@ -57,6 +57,11 @@ def _difference(f, x, i, h, method):
     flat = x.reshape(-1)  # a view: nudging it nudges x
     original = flat[i]
     step = (original + h) - original  # the step the machine actually takes (exactly representable)
+    if step == 0:
+        raise ArgumentError(
+            f"numerical: the step h = {h:g} vanishes next to x = {original:g} (below the spacing of float64 "
+            f"numbers there, {np.spacing(abs(original)):g}); use a larger h"
+        )
     if method == "central":
         flat[i] = original + step
         plus = _value(f(x))

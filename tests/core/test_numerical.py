@@ -57,6 +57,8 @@ def test_bad_arguments_are_clear_errors():
         numerical.derivative(np.sin, 0.0, method="centered")
     with pytest.raises(ArgumentError, match="step h must be positive"):
         numerical.derivative(np.sin, 0.0, h=0.0)
+    with pytest.raises(ArgumentError, match=r"step h = 1e-17 vanishes next to x = 1 \(below the spacing"):
+        numerical.derivative(np.sin, 1.0, h=1e-17)
     with pytest.raises(ArgumentError, match="single number, got shape"):
         numerical.derivative(np.sin, [0.0, 1.0])
     with pytest.raises(ArgumentError, match="must return a single number, got 2 values"):

@@ -10,6 +10,7 @@ from gradstep.demos import DEMOS, UnknownDemoError, run_demo
 ISSUE_NAMES = [
     "gd-1d", "regression-landscape", "optimizers", "learning-rates", "batch-modes", "activations",
     "vanishing-gradients", "backprop", "decision-boundary", "overfitting", "random-search",
+    "numerical-derivatives", "forward-vs-reverse", "jacobian",
 ]  # fmt: skip
 
 
@@ -183,3 +184,35 @@ def test_batch_modes_updates_per_epoch(ran):
     assert numbers["minibatch (32)"]["updates per epoch"] == math.ceil(n / 32)
     assert numbers["full batch"]["updates per epoch"] == 1
     assert numbers["online (1)"]["loss after epoch 1"] < numbers["full batch"]["loss after epoch 1"]
+
+
+def test_numerical_derivatives_best_steps_follow_the_error_terms(ran):
+    # forward: truncation h |f''|/2 against round-off ~ eps/h, best near eps^(1/2); central: h^2 |f'''|/6, best
+    # near eps^(1/3) with a far smaller error; for x^2 (f''' = 0) the central difference has only round-off
+    numbers = ran("numerical-derivatives")
+    sin = numbers["sin x"]
+    assert 10**-1.5 < sin["forward"]["best h"] / numbers["eps^(1/2)"] < 10**1.5
+    assert 10**-1.5 < sin["central"]["best h"] / numbers["eps^(1/3)"] < 10**1.5
+    assert sin["central"]["typical error there"] < 1e-3 * sin["forward"]["typical error there"]
+    assert sin["forward"]["typical error there"] < 1e-7
+    assert numbers["x^2"]["central"]["typical error there"] < 1e-12
+
+
+def test_forward_vs_reverse_builds_the_same_jacobians_at_each_size(ran):
+    numbers = ran("forward-vs-reverse")
+    rows = numbers["m = 16, n varies"]
+    assert [(r["n"], r["m"]) for r in rows] == [(2, 16), (16, 16), (64, 16)]
+    assert all(r["jacfwd s"] > 0 and r["jacrev s"] > 0 for r in rows)  # times only: they depend on the machine
+
+
+def test_jacobian_demo_chain_rule_is_the_product(ran):
+    numbers = ran("jacobian")
+    x1, x2 = numbers["x"]
+    assert numbers["max |J_g J_f - J|"] < 1e-12 and numbers["max |J_f - by hand|"] < 1e-12
+    assert numbers["max |jacfwd - jacrev| of f"] < 1e-12
+    # J of g(f(x)) from the formulas: y1 = x1 x2 + (x1 + x2) sin x1, y2 = (x1 x2)^2 - sin x1
+    expected = [
+        [x2 + np.sin(x1) + (x1 + x2) * np.cos(x1), x1 + np.sin(x1)],
+        [2 * x1 * x2**2 - np.cos(x1), 2 * x1**2 * x2],
+    ]
+    np.testing.assert_allclose(numbers["J_{g o f}(x)"], expected, rtol=1e-12)

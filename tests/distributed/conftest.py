@@ -8,7 +8,7 @@ distributed = pytest.importorskip("distributed", reason='the distributed tests n
 @pytest.fixture(scope="session")
 def cluster():
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
     ) as cluster:
         yield cluster
 

@@ -17,8 +17,11 @@ from . import (
     backprop,
     batch_modes,
     decision_boundary,
+    forward_vs_reverse,
     gd_1d,
+    jacobian,
     learning_rates,
+    numerical_derivatives,
     optimizers,
     overfitting,
     random_search,
@@ -45,6 +48,11 @@ DEMOS = {
                           decision_boundary.run),
     "overfitting": ("an over-large MLP without and with L2, dropout and early stopping", overfitting.run),
     "random-search": ("brute-force random search vs gradient descent on a linear regression", random_search.run),
+    "numerical-derivatives": ("error of forward and central differences against the step h, log-log",
+                              numerical_derivatives.run),
+    "forward-vs-reverse": ("time to build a Jacobian with jacfwd and jacrev as the inputs and outputs grow",
+                           forward_vs_reverse.run),
+    "jacobian": ("the multivariable chain rule as a product of Jacobians, printed and drawn", jacobian.run),
 }  # fmt: skip
 
 

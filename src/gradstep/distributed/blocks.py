@@ -70,13 +70,43 @@ def column_sums(block, center=None):
     return np.einsum("ij,ij->j", d, d)
 
 
-def target_sum(block):
-    """sum of y over the block (the regression targets).
+def target_sums(block, center=None):
+    """Column sums of the targets t (n, k), or of (t - center)^2 when ``center`` is given.
 
-    >>> target_sum((None, np.array([1.0, 2.0])))
-    3.0
+    >>> target_sums((None, np.array([[1.0], [3.0]]))).tolist(), target_sums((None, np.array([[1.0], [3.0]])), 2.0).tolist()
+    ([4.0], [2.0])
     """
-    return float(np.add.reduce(block[1], axis=None, dtype=np.float64))
+    t = block[1].astype(np.float64, copy=False).reshape(len(block[1]), -1)
+    if center is None:
+        return np.add.reduce(t, axis=0)
+    d = t - center
+    return np.einsum("ij,ij->j", d, d)
+
+
+def regression_targets(block, dtype, where):
+    """The block with numeric, finite regression targets as a (n, 1) ``dtype`` column.
+
+    >>> regression_targets((None, np.array([1, 2])), np.float64, "fit")[1].tolist()
+    [[1.0], [2.0]]
+    """
+    X, y = block
+    try:
+        y = np.asarray(y, dtype=dtype)
+    except (TypeError, ValueError) as err:
+        raise DataError(f"{where}: y must be numeric for a regressor: {err}") from None
+    if not np.isfinite(y).all():
+        raise DataError(f"{where}: input y contains NaN or infinity; NaN and inf values are not supported")
+    return X, y[:, None]
+
+
+def scale_targets(block, mean, scale, dtype):
+    """The block with t' = (t - mean) / scale (the MLP regressor's standardised target), in ``dtype``.
+
+    >>> scale_targets((None, np.array([[3.0]])), 1.0, 2.0, np.float32)[1].tolist()
+    [[1.0]]
+    """
+    X, t = block
+    return X, ((t - mean) / scale).astype(dtype)
 
 
 def unique_labels(block):
@@ -88,15 +118,25 @@ def unique_labels(block):
     return np.unique(block[1])
 
 
-def encode(block, classes, targets):
-    """The block with y replaced by its codes 0..K-1 in ``classes``, then ``targets(codes)``.
+def encode(block, classes):
+    """The block with y replaced by its codes 0..K-1 in ``classes``.
 
-    >>> X, t = encode((np.zeros((2, 1)), np.array(["b", "a"])), np.array(["a", "b"]), lambda c: c)
-    >>> t.tolist()
+    >>> X, codes = encode((np.zeros((2, 1)), np.array(["b", "a"])), np.array(["a", "b"]))
+    >>> codes.tolist()
     [1, 0]
     """
     X, y = block
-    return X, targets(np.searchsorted(classes, y))
+    return X, np.searchsorted(classes, y)
+
+
+def apply_targets(block, targets):
+    """The block with its codes turned into a model's training targets ``targets(codes)`` (e.g. t = +-1).
+
+    >>> apply_targets((None, np.array([0, 1])), lambda c: 2 * c - 1)[1].tolist()
+    [-1, 1]
+    """
+    X, codes = block
+    return X, targets(codes)
 
 
 def standardize(block, mean, scale, dtype):
@@ -111,14 +151,15 @@ def standardize(block, mean, scale, dtype):
     return X.astype(dtype, copy=False), t
 
 
-def gram(block):
-    """X_b^T X_b and the row count (for the smoothness constant L = lambda_max(X^T X) / n).
+def gram_and_norms(block):
+    """(X^T X, column sums, rows, max_i ||x_i||^2) of a block: the pieces of the smoothness constant.
 
-    >>> gram((np.array([[1.0, 2.0]]), None))[0].tolist()
-    [[1.0, 2.0], [2.0, 4.0]]
+    >>> G, s, n, largest = gram_and_norms((np.array([[1.0, 2.0], [0.0, 1.0]]), None))
+    >>> G.tolist(), s.tolist(), n, largest
+    ([[1.0, 2.0], [2.0, 5.0]], [1.0, 3.0], 2, 5.0)
     """
     X = block[0]
-    return X.T @ X, len(X)
+    return X.T @ X, X.sum(axis=0), len(X), float(np.einsum("ij,ij->i", X, X).max())
 
 
 def shuffle(block, seed, index):
@@ -145,32 +186,32 @@ def _rows(block, rows):
     return X[lo:hi], t[lo:hi]
 
 
-def linear_step(blocks, rows, W, b, model):
+def linear_step(blocks, rows, params, model):
     """[(loss sum, [sum dL/dW, sum dL/db], rows)] of a linear model's data loss on each block (or row range).
 
-    z = X_b W + b; ``model._score_loss(z, t)`` gives the block's mean loss and
-    its dL/dz (the delta rule); scaled by the block's row count they become
-    sums, unless the model's loss is already a sum (``_summed_loss``, Adaline).
+    ``params`` is [W] or [W, b]; z = X_b W + b; ``model._score_loss(z, t)`` gives
+    the block's mean loss and its dL/dz (the delta rule); scaled by the
+    block's row count they become sums.
 
     >>> from gradstep.models import LinearRegression
     >>> [(loss, (gW, gb), n)] = linear_step([(np.array([[1.0], [2.0]]), np.array([[1.0], [2.0]]))], [None],
-    ...                                   np.zeros((1, 1)), np.zeros(1), LinearRegression())
+    ...                                   [np.zeros((1, 1)), np.zeros(1)], LinearRegression())
     >>> loss, gW.tolist(), gb.tolist(), n    # 1/2 (1 + 4) ; -(1*1 + 2*2) ; -(1 + 2)
     (2.5, [[-5.0]], [-3.0], 2)
     """
+    W, b = params[0], (params[1] if len(params) > 1 else None)
     out = []
-    summed = getattr(model, "_summed_loss", False)
     for block, r in zip(blocks, rows):
         X, t = _rows(block, r)
         n = len(X)
         if n == 0:
-            out.append((0.0, [np.zeros_like(W)] + ([] if b is None else [np.zeros_like(b)]), 0))
+            out.append((0.0, [np.zeros_like(p) for p in params], 0))
             continue
         z = X @ W
         if b is not None:
             z += b
         loss, delta = model._score_loss(z, t)
-        if not summed:
+        if not getattr(model, "_summed_loss", False):  # a loss that is already a sum (SSE) stays as it is
             loss, delta = loss * n, delta * n  # mean over the block -> sum over its rows
         out.append((loss, [X.T @ delta] + ([] if b is None else [delta.sum(axis=0)]), n))
     return out
@@ -233,14 +274,14 @@ def network_outputs_loss(block, params, model, loss_fn, summed):
 
 
 # ----- local SGD ----------------------------------------------------------------------------
-def linear_local_sgd(block, slices, W, b, model, lr, alpha, inv_scale):
-    """Plain SGD steps w <- w - lr dL/dw on this block alone, one per row range of ``slices``.
+def linear_local_sgd(block, slices, params, model, lr, alpha):
+    """Plain SGD steps p <- p - lr dL/dp on this block alone, one per row range of ``slices``.
 
-    Returns (W, b, loss sum, rows) after the local steps; the driver averages
-    the blocks' W and b weighted by their rows (local SGD / model averaging).
+    The loss is the model's data loss plus alpha/2 ||W||^2. Returns (params,
+    loss sum, rows) after the local steps; the driver averages the blocks'
+    parameters weighted by their rows (local SGD, also called model averaging).
     """
-    W, b = W.copy(), None if b is None else b.copy()
-    summed = getattr(model, "_summed_loss", False)
+    W, b = params[0].copy(), (params[1].copy() if len(params) > 1 else None)
     total, count = 0.0, 0
     for lo, hi in slices:
         if hi <= lo:
@@ -251,11 +292,11 @@ def linear_local_sgd(block, slices, W, b, model, lr, alpha, inv_scale):
             z += b
         loss, delta = model._score_loss(z, t)
         gW = X.T @ delta
-        if alpha:
-            gW += alpha * (W * inv_scale) * inv_scale  # alpha/2 ||W'/std||^2
+        if np.any(alpha):
+            gW += alpha * W  # d/dW alpha/2 ||W||^2 (alpha may be a column of per-feature strengths)
         W -= lr * gW
         if b is not None:
             b -= lr * delta.sum(axis=0)
-        total += loss if summed else loss * (hi - lo)
+        total += loss if getattr(model, "_summed_loss", False) else loss * (hi - lo)
         count += hi - lo
-    return W, b, total, count
+    return [W] + ([] if b is None else [b]), total, count

@@ -73,7 +73,7 @@ class ChunkedData:
         >>> from distributed import Client, LocalCluster
         >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster, Client(cluster):
         ...     data = ChunkedData.from_dask(da.ones((5, 2), chunks=2), np.arange(5))
-        ...     data.sizes, data.map(B.target_sum)
+        ...     data.sizes, [float(s[0]) for s in data.map(B.target_sums)]
         ([2, 2, 1], [1.0, 5.0, 4.0])
         """
         client = get_client(client, where)

@@ -60,10 +60,23 @@ class DistributedGradient:
         self.data = data
         self.step = step
         self.where = where
-        client = data.client
-        self.static = [client.submit(_keep, s, pure=False) for s in static]
+        self._static_values = list(static)
+        self._static = {}  # worker address -> that worker's own copy of the static arguments (futures)
         self.groups = data.groups()
+        self.static = self.static_for(next(iter(self.groups)))
         self.steps_taken = 0
+
+    def static_for(self, address):
+        """Futures of the static arguments held by the worker at ``address`` (made there once).
+
+        One copy per worker: a step's task then finds them where it runs, instead
+        of fetching a replica that the scheduler's memory manager may have dropped.
+        """
+        if address not in self._static:
+            place = {} if address is None else {"workers": [address], "allow_other_workers": True}
+            client = self.data.client
+            self._static[address] = [client.submit(_keep, s, pure=False, **place) for s in self._static_values]
+        return self._static[address]
 
     def use(self, data):
         """Run later steps on ``data`` (e.g. an epoch's shuffled blocks): same blocks, new futures."""
@@ -82,8 +95,8 @@ class DistributedGradient:
                 continue  # nothing of this worker's in this step's minibatch
             place = {} if address is None else {"workers": [address], "allow_other_workers": True}
             future = client.submit(
-                self.step, [data.futures[i] for i in indices], [rows[i] for i in indices], *params, *self.static,
-                pure=False, **place,
+                self.step, [data.futures[i] for i in indices], [rows[i] for i in indices], *params,
+                *self.static_for(address), pure=False, **place,
             )  # fmt: skip
             tasks.append((indices, future))
         try:

@@ -27,7 +27,7 @@ def _summed(loss_fn):
 
 
 def trainer_fit(trainer, data, val=None, epochs=10, batch_size=32, shuffle=True, seed=None, initial_epoch=0,
-                penalty=None):  # fmt: skip
+                penalty=None, step=None, static=None):  # fmt: skip
     """The Trainer's loop over a ChunkedData: the same callbacks, logs, history and checkpoints as ``Trainer.fit``.
 
     ``penalty()`` (optional) returns a scalar Tensor of the parameters added on
@@ -35,13 +35,20 @@ def trainer_fit(trainer, data, val=None, epochs=10, batch_size=32, shuffle=True,
     ``val`` is a ChunkedData (its loss computed on the workers) or a NumPy pair
     evaluated on the driver with ``trainer.evaluate`` (loss and metrics). The
     training metrics would need every prediction on the driver: they are not
-    logged (the loss is); the validation metrics are.
+    logged (the loss is); the validation metrics are. ``step`` and ``static``
+    replace the workers' autodiff step (``blocks.network_step``) by another
+    function of ``(blocks, rows, params, *static)`` with the same results
+    (the linear models' delta rule, ``blocks.linear_step``).
     """
     where = "Trainer.fit"
     model, loss_fn, optimizer = trainer.model, trainer.loss, trainer.optimizer
-    summed = _summed(loss_fn)
     params = list(model.parameters())
-    engine = DistributedGradient(data, B.network_step, [model, loss_fn, summed], where)
+    if step is None:
+        summed = _summed(loss_fn)
+        engine = DistributedGradient(data, B.network_step, [model, loss_fn, summed], where)
+    else:
+        summed = False  # the step returns sums of a mean-reduced loss
+        engine = DistributedGradient(data, step, static, where)
     plan = EpochPlan(data, batch_size, shuffle, seed)
     trainer._loader = plan  # Trainer.save stores plan.rng; load restores it through _apply_pending
     callbacks = trainer._all_callbacks()

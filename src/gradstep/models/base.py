@@ -9,12 +9,14 @@ offending shape or value. When scikit-learn is installed it can read our tags
 imported here otherwise.
 """
 
+import functools
 import inspect
 import sys
 import warnings
 
 import numpy as np
 
+from ..data._arrays import is_dask_collection
 from ..errors import DataConversionWarning, DataError, DTypeError, NotFittedError, ShapeError
 from ._params import FOREIGN_NAMES, reject_foreign_names, validate_parameters
 
@@ -454,3 +456,28 @@ def available_if(check, reason):
     ('went', False)
     """
     return lambda fn: _AvailableIf(fn, check, reason)
+
+
+def accepts_dask(method):
+    """Decorator of ``fit`` / ``partial_fit``: dask X goes to ``gradstep.distributed.fit`` (never ``np.asarray``).
+
+    gradstep.distributed sits above the models and is imported only for dask input.
+
+    >>> class Model:
+    ...     @accepts_dask
+    ...     def fit(self, X, y=None): return "local"
+    >>> Model().fit([[1.0]], [1.0])
+    'local'
+    """
+
+    @functools.wraps(method)
+    def dispatch(self, X, y=None, *args, **kwargs):
+        if is_dask_collection(X):
+            from .. import distributed
+
+            if args:  # partial_fit(X, y, classes)
+                kwargs["classes"] = args[0]
+            return distributed.fit(self, X, y, method=method.__name__, **kwargs)
+        return method(self, X, y, *args, **kwargs)
+
+    return dispatch

@@ -17,7 +17,7 @@ from ..errors import IllConditionedWarning
 from . import _score_losses as score_losses
 from ._linear_gd import LinearGDModel
 from ._params import BATCH_SIZE, BOOLEAN, LEARNING_RATE, NON_NEGATIVE_FLOAT, NONE, OPTIMIZER, POSITIVE_INT, RANDOM_STATE, Options
-from .base import ClassifierMixin, RegressorMixin, _check_finite, available_if
+from .base import ClassifierMixin, RegressorMixin, _check_finite, accepts_dask, available_if
 
 _SOLVERS = ("normal", "lstsq", "gd", "sgd", "lbfgs")
 #: normal equations lose more than half of the float64 digits beyond this cond(X^T X)
@@ -130,6 +130,7 @@ class LinearRegression(RegressorMixin, LinearGDModel):
     def _nn_loss(out, t):
         return nn.functional.mse_loss(out, t, half=True)
 
+    @accepts_dask
     def fit(self, X, y):
         """Fit on X (n_samples, n_features) and y (n_samples,); returns self."""
         where = f"{type(self).__name__}.fit"
@@ -146,6 +147,7 @@ class LinearRegression(RegressorMixin, LinearGDModel):
         return self._fit_gd(X, y[:, None], 1, "fit", reset=not warm)
 
     @available_if(lambda self: self.solver in ("gd", "sgd"), lambda self: f"solver={self.solver!r} is not incremental; use 'gd' or 'sgd'")
+    @accepts_dask
     def partial_fit(self, X, y):
         """One epoch of gradient descent on (X, y) (the online mode when X is a single sample or small batch).
 
@@ -281,6 +283,7 @@ class _LinearClassifier(ClassifierMixin, LinearGDModel):
     def _effective_batch_size(self):
         return None if self.solver == "gd" else super()._effective_batch_size()
 
+    @accepts_dask
     def fit(self, X, y):
         """Fit on X (n_samples, n_features) and class labels y (n_samples,); returns self."""
         warm = self._warm()
@@ -288,6 +291,7 @@ class _LinearClassifier(ClassifierMixin, LinearGDModel):
         codes = self._encode_y(y, X.shape[0], "fit", reset=not warm)
         return self._fit_gd(X, self._targets(codes), self._n_outputs(), "fit", reset=not warm)
 
+    @accepts_dask
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y); the first call fixes the labels (all of them via ``classes=``, else those in y)."""
         first = not hasattr(self, "_module")

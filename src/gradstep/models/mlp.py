@@ -33,7 +33,7 @@ from ._params import (
     BATCH_SIZE, BOOLEAN, LEARNING_RATE, NON_NEGATIVE_FLOAT, NONE, OPTIMIZER, POSITIVE_INT, RANDOM_STATE, Interval,
     Options, _Is,
 )
-from .base import BaseEstimator, ClassifierMixin, RegressorMixin
+from .base import BaseEstimator, ClassifierMixin, RegressorMixin, accepts_dask
 from .linear import softmax
 
 #: activation names -> gradstep.nn modules
@@ -311,6 +311,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def _loss(out, t):
         return nn.functional.cross_entropy(out, t)  # -1/n sum log softmax(z)_y (fused)
 
+    @accepts_dask
     def fit(self, X, y):
         """Train on X (n_samples, n_features) and labels y; returns self."""
         warm = self._warm()
@@ -318,6 +319,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         codes = self._encode_y(y, X.shape[0], "fit", reset=not warm)
         return self._train(X, codes, "fit", reset=not warm, n_out=len(self.classes_), stratify=True)
 
+    @accepts_dask
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y); the first call fixes the labels (all of them via ``classes=``, else those in y)."""
         first = not hasattr(self, "_model")
@@ -360,6 +362,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
             self._y_scale = std if std > 0 else 1.0
         return ((y - self._y_mean) / self._y_scale).astype(np.float32)[:, None]  # t = (y - mean) / std
 
+    @accepts_dask
     def fit(self, X, y):
         """Train on X (n_samples, n_features) and real targets y (n_samples,); returns self."""
         warm = self._warm()
@@ -367,6 +370,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         t = self._targets(self._validate_regression_y(y, X.shape[0], "fit"), reset=not warm)
         return self._train(X, t, "fit", reset=not warm, n_out=1, stratify=False)
 
+    @accepts_dask
     def partial_fit(self, X, y):
         """One epoch on (X, y): the online mode with one sample or a small batch at a time."""
         first = not hasattr(self, "_model")

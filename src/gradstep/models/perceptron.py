@@ -19,7 +19,7 @@ from ..train import Callback, Trainer
 from . import _score_losses as score_losses
 from ._linear_gd import LinearGDModel, LinearScores, _set_grad
 from ._params import BATCH_SIZE, BOOLEAN, LEARNING_RATE, NON_NEGATIVE_FLOAT, NONE, OPTIMIZER, POSITIVE_INT, RANDOM_STATE
-from .base import BaseEstimator, ClassifierMixin
+from .base import BaseEstimator, ClassifierMixin, accepts_dask
 
 
 class _ThresholdUnit(ClassifierMixin):
@@ -149,6 +149,7 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
         self.random_state = random_state
         self.warm_start = warm_start
 
+    @accepts_dask
     def fit(self, X, y):
         """Run the perceptron rule for up to ``epochs`` epochs (stopping at an error-free epoch); returns self."""
         self._validate_parameters("Perceptron.fit")
@@ -159,6 +160,7 @@ class Perceptron(_ThresholdUnit, BaseEstimator):
             self._reset(X, "Perceptron.fit")
         return self._run(X, codes, int(self.epochs), stop=True)
 
+    @accepts_dask
     def partial_fit(self, X, y, classes=None):
         """One epoch of the perceptron rule; the first call fixes the labels (``classes=`` or those in y)."""
         self._validate_parameters("Perceptron.partial_fit")
@@ -274,6 +276,7 @@ class Adaline(_ThresholdUnit, LinearGDModel):
     def _targets(codes):
         return (2.0 * codes - 1.0)[:, None]  # 0 -> -1, 1 -> +1
 
+    @accepts_dask
     def fit(self, X, y):
         """Gradient descent on the squared error for up to ``epochs`` epochs; returns self."""
         warm = self._warm()
@@ -281,6 +284,7 @@ class Adaline(_ThresholdUnit, LinearGDModel):
         codes = self._encode_y(y, X.shape[0], "fit", reset=not warm)
         return self._fit_gd(X, self._targets(codes), 1, "fit", reset=not warm)
 
+    @accepts_dask
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y); the first call fixes the labels (``classes=`` or those in y)."""
         first = not hasattr(self, "_module")
