@@ -275,10 +275,11 @@ def _to_numeric(a, name, what, dtype):
     if a.dtype.kind not in "biuf":
         raise DTypeError(f"{name}: {what} must be numeric, got dtype {a.dtype}")
     if a.dtype.kind == "f" and np.dtype(dtype).itemsize < a.dtype.itemsize:
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
             out = np.ascontiguousarray(a, dtype=dtype)
+            total = np.add.reduce(out, axis=None)
         # a finite value beyond the narrower type's range became inf: say so (one cheap sum first)
-        if not np.isfinite(np.add.reduce(out, axis=None)) and np.isfinite(a).all() and not np.isfinite(out).all():
+        if not np.isfinite(total) and np.isfinite(a).all() and not np.isfinite(out).all():
             raise DataError(
                 f"{name}: {what} has values beyond the range of {np.dtype(dtype).name} (largest |x| = "
                 f"{np.abs(a).max():.3g}), which this model computes in; rescale the data"
