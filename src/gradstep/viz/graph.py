@@ -139,6 +139,24 @@ class Graph:
     def __repr__(self):
         return f"Graph({len(self.nodes)} nodes, {len(self.edges)} edges)"
 
+    def _repr_svg_(self):
+        """Jupyter's rich display: the graph drawn by ``figure()`` as SVG text.
+
+        >>> import gradstep
+        >>> x = gradstep.tensor(2.0, requires_grad=True)
+        >>> draw_graph(x * x)._repr_svg_().lstrip().startswith("<?xml")
+        True
+        """
+        import io
+
+        from ._style import close
+
+        fig = self.figure(fontsize=10)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", bbox_inches="tight")
+        close(fig)
+        return buffer.getvalue()
+
     def _columns(self):
         """Column of each node: ops right of all their inputs, leaves just left of their first consumer."""
         inputs = {node.key: [] for node in self.nodes}
