@@ -253,10 +253,15 @@ class Program:
         else:
             grads[slot] = np.array(ig)
 
-    def update(self):
-        """The optimizer's step on the gradients of ``run`` (folded parameters were updated already)."""
+    def update(self, before_update=None):
+        """The optimizer's step on the gradients of ``run`` (folded parameters were updated already).
+
+        ``before_update()``, if given, runs once the gradients are in ``.grad``, before the step.
+        """
         grads = self.grads
         for p, slot in self.params:
             p.grad = grads.get(slot)
+        if before_update is not None:
+            before_update()
         self.optimizer.step(release_grads=True)
         self.grads = None

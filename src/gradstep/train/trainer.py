@@ -4,6 +4,7 @@ import time
 
 import numpy as np
 
+from ..compile.step import compile as compile_step
 from ..creation import tensor
 from ..data import DataLoader, train_test_split
 from ..data._arrays import is_dask_collection
@@ -116,6 +117,12 @@ class Trainer:
     terminate_on_nan : bool
         Add a ``TerminateOnNaN`` callback (unless one is given): the first NaN
         or infinite batch loss raises ``TrainingDivergedError``.
+    compile : False, True or "exact"
+        Run the training steps through ``gradstep.compile`` (traced once,
+        replayed on preallocated buffers; see docs/performance.md). "exact"
+        keeps eager's bits to the last bit; True may also fold plain SGD's
+        update into BLAS (float32 rounding apart). Callbacks that read the
+        gradients (``on_after_backward``) make it exact.
 
     Attributes
     ----------
@@ -144,7 +151,8 @@ class Trainer:
     True
     """
 
-    def __init__(self, model, loss, optimizer, metrics=(), callbacks=(), progress=True, terminate_on_nan=True):
+    def __init__(self, model, loss, optimizer, metrics=(), callbacks=(), progress=True, terminate_on_nan=True,
+                 compile=False):  # fmt: skip
         if not callable(model):
             raise TrainingConfigError(f"Trainer: model must be callable (a Module), got {type(model).__name__}")
         if not callable(loss):
@@ -163,9 +171,14 @@ class Trainer:
         for cb in callbacks:
             if not isinstance(cb, Callback):
                 raise TrainingConfigError(f"Trainer: callbacks must be Callback instances, got {cb!r}")
+        if compile not in (False, True, "exact"):
+            raise TrainingConfigError(f"Trainer: compile must be False, True or 'exact', got {compile!r}")
+        if compile and not isinstance(optimizer, Optimizer):
+            raise TrainingConfigError(f"Trainer: compile=True needs a gradstep.optim optimizer, got {type(optimizer).__name__}")
         self.model = model
         self.loss = loss
         self.optimizer = optimizer
+        self.compile = compile
         self.callbacks = callbacks
         self.progress = bool(progress)
         self.terminate_on_nan = bool(terminate_on_nan)
@@ -278,6 +291,17 @@ class Trainer:
         model, loss_fn, optimizer = self.model, self.loss, self.optimizer
         # the loop reads no gradient after the update: a gradstep optimizer may use them as scratch and drop them
         step_kwargs = {"release_grads": True} if isinstance(optimizer, Optimizer) else {}
+        compiled, at = None, [0]  # at: the batch number the gradient callbacks of a compiled step see
+        if self.compile:
+
+            def after_backward():
+                for cb in grad_callbacks:
+                    cb.on_after_backward(at[0], batch_logs)
+
+            compiled = compile_step(
+                model, loss_fn, optimizer, exact=self.compile == "exact",
+                before_update=after_backward if grad_callbacks else None,
+            )  # fmt: skip
         try:
             for epoch in range(initial_epoch, epochs):
                 for cb in callbacks:
@@ -288,19 +312,25 @@ class Trainer:
                 outputs, targets = [], []
                 batch_logs = {}
                 for step, (xb, yb) in enumerate(loader):
-                    out = model(Tensor(xb))
-                    loss = loss_fn(out, Tensor(yb))
-                    optimizer.zero_grad()
-                    loss.backward()
-                    for cb in grad_callbacks:
-                        cb.on_after_backward(step, batch_logs)
-                    optimizer.step(**step_kwargs)
-                    value = loss.data.item()  # a Python float: nothing of the graph survives the step
+                    if compiled is not None:
+                        at[0] = step
+                        value = compiled(xb, yb)
+                        out_data = compiled.output.copy() if self.metrics else None  # a buffer the next step reuses
+                    else:
+                        out = model(Tensor(xb))
+                        loss = loss_fn(out, Tensor(yb))
+                        optimizer.zero_grad()
+                        loss.backward()
+                        for cb in grad_callbacks:
+                            cb.on_after_backward(step, batch_logs)
+                        optimizer.step(**step_kwargs)
+                        value = loss.data.item()  # a Python float: nothing of the graph survives the step
+                        out_data = out.data
                     n = len(xb)
                     total += value * n
                     count += n
                     if self.metrics:
-                        outputs.append(out.data)
+                        outputs.append(out_data)
                         targets.append(yb)
                     batch_logs["loss"] = value
                     batch_logs["mean_loss"] = total / count
