@@ -117,6 +117,10 @@ class Program:
         self.seed = np.ones(loss.shape, loss.dtype)  # dL/dL = 1
         self.dtypes = {slot: values[slot].dtype for _, slot in self.params}
         self.folded = sorted(folds)
+        # plain SGD with every parameter folded: its step() would only count the update
+        self.only_count = bool(folds) and all(slot in folds for _, slot in self.params) and len(self.params) == len(
+            [p for group in optimizer.param_groups for p in group["params"]]
+        )
 
     # ----- building ---------------------------------------------------------------------
     def _foldable(self, trace, optimizer, param_slots):
@@ -154,6 +158,8 @@ class Program:
             )  # fmt: skip
         if name == "softmax_cross_entropy" and kernels.SoftmaxCrossEntropy.applies(node, values):
             return kernels.SoftmaxCrossEntropy(node, values)
+        if name == "bce_with_logits" and kernels.BCEWithLogits.applies(node, values):
+            return kernels.BCEWithLogits(node, values)
         return OpNode(node, release_after_forward=release or not node.on_graph)
 
     def _made(self, slot, kind):
@@ -258,6 +264,10 @@ class Program:
 
         ``before_update()``, if given, runs once the gradients are in ``.grad``, before the step.
         """
+        if self.only_count and before_update is None:
+            self.optimizer.global_step += 1  # all that SGD.step does when no parameter has a gradient left
+            self.grads = None
+            return
         grads = self.grads
         for p, slot in self.params:
             p.grad = grads.get(slot)
