@@ -18,6 +18,7 @@ import numpy as np
 
 from ..ops import linear as _linear_op
 from ..ops._rowwise import _BLAS_FLOATS
+from ..ops.loss import _per_loss_grad, _reduce
 from . import blas
 
 _layout = []  # [True] once the weight layout of ops.linear is known to be PyTorch's (out, in)
@@ -130,7 +131,7 @@ class SoftmaxCrossEntropy:
         n, k = z.shape
         dtype = z.dtype
         self.ins, self.out, self.n, self.k = node.in_slots, node.out, n, k
-        self.mean = node.attrs.get("reduction", "mean") == "mean"
+        self.reduction = node.attrs.get("reduction", "mean")
         self.p = np.empty((n, k), dtype)
         self.narrow = k <= 32  # row maxima over the contiguous transpose, as ops._rowwise.row_maxima
         self.zt = np.empty((k, n), dtype) if self.narrow else None
@@ -141,7 +142,6 @@ class SoftmaxCrossEntropy:
         self.base = np.arange(0, n * k, k)
         self.at_label = np.empty(n, self.base.dtype)
         self.ones = np.ones(k, dtype)
-        self.count = dtype.type(n)
 
     @staticmethod
     def applies(node, values):
@@ -167,14 +167,10 @@ class SoftmaxCrossEntropy:
         p /= self.total[:, None]  # softmax(z)
         losses = np.log(self.total, out=self.losses)
         losses -= self.picked  # -log softmax(z)_y = logsumexp(z) - z_y
-        total = losses.sum()
-        if self.mean:
-            total = total / self.count
-        v[self.out] = np.asarray(total, dtype=p.dtype)
+        v[self.out] = _reduce(losses, self.reduction, self.n)
 
     def backward(self, v, g, owns):
-        if self.mean:
-            g = g / self.count  # dL/dl_i = g / n
+        g = _per_loss_grad(g, self.reduction, self.n)  # dL/dl_i = g / n for "mean"
         gz = np.multiply(self.p, g, out=self.p)  # (softmax - onehot) g
         gz.reshape(-1)[self.at_label] -= g
         return gz, None
@@ -187,11 +183,10 @@ class BCEWithLogits:
 
     def __init__(self, node, values):
         z = values[node.in_slots[0]]
-        self.ins, self.out = node.in_slots, node.out
-        self.mean = node.attrs.get("reduction", "mean") == "mean"
+        self.ins, self.out, self.count = node.in_slots, node.out, z.size
+        self.reduction = node.attrs.get("reduction", "mean")
         self.e, self.losses, self.tmp, self.s = (np.empty(z.shape, z.dtype) for _ in range(4))
         self.nonneg = np.empty(z.shape, bool)
-        self.count = z.dtype.type(z.size)
 
     @staticmethod
     def applies(node, values):
@@ -210,14 +205,10 @@ class BCEWithLogits:
         np.maximum(z, 0, out=losses)
         losses -= np.multiply(z, t, out=tmp)
         losses += np.log1p(e, out=tmp)
-        total = losses.sum()
-        if self.mean:
-            total = total / self.count
-        v[self.out] = np.asarray(total, dtype=z.dtype)
+        v[self.out] = _reduce(losses, self.reduction, self.count)
 
     def backward(self, v, g, owns):
-        if self.mean:
-            g = g / self.count
+        g = _per_loss_grad(g, self.reduction, self.count)
         z, e, s = v[self.ins[0]], self.e, self.s
         np.copyto(s, e)  # sigmoid(z) from e^-|z|: 1 / (1 + e) for z >= 0, e / (1 + e) below
         np.copyto(s, 1.0, where=np.greater_equal(z, 0, out=self.nonneg))
