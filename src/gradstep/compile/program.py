@@ -24,6 +24,11 @@ from ..optim.sgd import SGD
 from . import blas, kernels
 from .trace import Cast, Const, Input, Made, Output, Param, SlotRef
 
+#: Plain SGD is folded into the weight gradient's BLAS call only for batches below this many rows: measured
+#: (bench in docs/performance.md) 0.52x the unfolded step's time at batch 1 (ger) and 0.78x at 32, but
+#: 0.94-1.09x from 64 to 2048 rows, where the product dominates and SciPy's gemm is no faster than NumPy's.
+FOLD_BELOW_ROWS = 64
+
 #: ops whose second input is a vector of class labels in [0, k), k = the first input's columns
 _LABEL_OPS = ("softmax_cross_entropy", "nll", "multi_margin_hinge")
 
@@ -135,6 +140,8 @@ class Program:
         folds = {}
         for node in trace.nodes:
             if node.fn.name not in ("linear", "linear_relu") or not kernels.Affine.applies(node, trace.values):
+                continue
+            if trace.values[node.in_slots[0]].shape[0] >= FOLD_BELOW_ROWS:
                 continue
             for slot in node.in_slots[1:]:
                 kind = trace.kinds[slot]
