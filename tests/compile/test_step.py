@@ -287,3 +287,21 @@ def test_trainer_compile_rejects_bad_values():
     model = mlp()
     with pytest.raises(TrainingConfigError, match="compile must be False, True or 'exact'"):
         Trainer(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), compile="yes")
+
+
+def test_a_model_that_assigns_attributes_in_forward_falls_back_instead_of_retracing_forever():
+    class Caching(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(6, 3, seed=0)
+
+        def forward(self, x):
+            self.last = self.fc(x)  # a Tensor attribute set at every call
+            return self.last
+
+    model = Caching()
+    step = gradstep.compile(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1))
+    with pytest.warns(CompileWarning, match="assigns parameters, modules, tensors or buffers to itself"):
+        step(X[:8], Y[:8])
+    step(X[:8], Y[:8])
+    assert step.eager_steps == 1 and step.traces == 1

@@ -128,9 +128,12 @@ class CompiledStep:
         opt = self.optimizer
         opt.zero_grad()
         recorder = Recorder(x, y, self._params)
+        version = structure_version()
         with recorder:
             out = self.model(Tensor(x))
             loss = self.loss_fn(out, Tensor(y))
+        if structure_version() != version:  # it would re-trace at every step
+            recorder.problem = "the model assigns parameters, modules, tensors or buffers to itself during forward"
         self.output = out.data if isinstance(out, Tensor) else None
         try:
             outcome = recorder.finish(loss, out)
