@@ -2,8 +2,8 @@
 
 ``exact=True`` promises eager's bits (checked with equality); the default also
 folds plain SGD's update into the weight gradient's BLAS call, which rounds
-once where eager rounds twice: within float32 rounding (measured max 3e-7 on
-these models; the tolerance is 1e-5).
+once where eager rounds twice: within float32 rounding (measured 3e-8 to 9e-8
+on these models after 100 steps; the tolerance is 1e-5).
 """
 
 import numpy as np
