@@ -35,6 +35,7 @@ def _mlp_impls(optimizer):
         "gradstep Trainer.fit": gradstep_api.make_trainer,
         "gradstep MLPClassifier.fit": gradstep_api.make_mlp_classifier,
         "gradstep compiled": gradstep_api.make_compiled,
+        "gradstep eager loop": gradstep_api.make_eager_loop,
         "gradstep ops + hand update": mlp.make_gradstep_ops,
         "pytorch": mlp.make_torch,
         "sklearn MLPClassifier": mlp.make_sklearn,

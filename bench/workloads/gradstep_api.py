@@ -172,3 +172,37 @@ def make_compiled_logreg(config):
         return {"log_loss": log_loss(1 / (1 + np.exp(-z)), y)}
 
     return Impl(run, report)
+
+
+def make_eager_loop(config):
+    """The plain PyTorch-style loop on gradstep (zero_grad, forward, loss, backward, step), no Trainer."""
+    import numpy as np
+
+    import gradstep
+    from gradstep import nn
+
+    X, y = mlp.load(config)
+    layers = []
+    for fan_in, fan_out in zip(mlp.SIZES[:-1], mlp.SIZES[1:]):
+        layers += [nn.Linear(fan_in, fan_out, dtype=np.float32), nn.ReLU()]
+    model = nn.Sequential(*layers[:-1])
+    params = mlp.initial_params()
+    rng = np.random.default_rng(1)
+    loss_fn = nn.CrossEntropyLoss()
+    state = {}
+
+    def run():
+        for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
+            _set_weights(layer, W, b)
+        opt = _optimizer(config, model.parameters())
+        total = 0.0
+        for idx in mlp.batches(len(X), config["batch"], rng):
+            yb = y[idx]
+            opt.zero_grad()
+            loss = loss_fn(model(gradstep.Tensor(X[idx])), gradstep.Tensor(yb))
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(yb)
+        state["loss"] = total / len(X)
+
+    return Impl(run, lambda: {"loss": state["loss"]})

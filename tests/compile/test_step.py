@@ -250,3 +250,58 @@ def test_the_models_output_of_the_last_step_is_kept():
         step(X[:16], Y[:16])
     assert step.replays == 2
     assert np.array_equal(step.output, model(gradstep.Tensor(X[:16])).data)
+
+
+def test_trainer_compile_matches_eager_fit_and_sees_gradients():
+    from gradstep.train import Trainer
+    from gradstep.train.callbacks import Callback
+
+    class Norms(Callback):
+        def __init__(self):
+            super().__init__()
+            self.norms = []
+
+        def on_after_backward(self, step, logs=None):
+            self.norms.append(float(np.linalg.norm(self.trainer.model[0].weight.grad)))
+
+    histories, norms, weights = [], [], []
+    for compile_mode in (False, "exact", True):
+        model = mlp()
+        callback = Norms()
+        trainer = Trainer(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), metrics=["accuracy"],
+                          callbacks=[callback], progress=False, compile=compile_mode)  # fmt: skip
+        histories.append(trainer.fit((X, Y), epochs=3, batch_size=40, seed=0))  # batches of 40, 40, 16
+        norms.append(callback.norms)
+        weights.append(model.state_dict())
+    for other in (1, 2):  # a gradient callback makes compile=True exact too
+        assert histories[other]["loss"] == histories[0]["loss"]
+        assert histories[other]["accuracy"] == histories[0]["accuracy"]
+        assert norms[other] == norms[0] and len(norms[0]) == 9
+        assert all(np.array_equal(weights[0][k], weights[other][k]) for k in weights[0])
+
+
+def test_trainer_compile_rejects_bad_values():
+    from gradstep.errors import TrainingConfigError
+    from gradstep.train import Trainer
+
+    model = mlp()
+    with pytest.raises(TrainingConfigError, match="compile must be False, True or 'exact'"):
+        Trainer(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), compile="yes")
+
+
+def test_a_model_that_assigns_attributes_in_forward_falls_back_instead_of_retracing_forever():
+    class Caching(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(6, 3, seed=0)
+
+        def forward(self, x):
+            self.last = self.fc(x)  # a Tensor attribute set at every call
+            return self.last
+
+    model = Caching()
+    step = gradstep.compile(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1))
+    with pytest.warns(CompileWarning, match="assigns parameters, modules, tensors or buffers to itself"):
+        step(X[:8], Y[:8])
+    step(X[:8], Y[:8])
+    assert step.eager_steps == 1 and step.traces == 1

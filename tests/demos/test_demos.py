@@ -1,11 +1,12 @@
 """Every demo at small size: it writes a non-empty PNG and the numbers behind it follow from the math."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from gradstep.demos import DEMOS, UnknownDemoError, run_demo
+from gradstep.demos import DEMOS, UnknownDemoError, _common, run_demo
 
 ISSUE_NAMES = [
     "gd-1d", "regression-landscape", "optimizers", "learning-rates", "batch-modes", "activations",
@@ -14,14 +15,31 @@ ISSUE_NAMES = [
 ]  # fmt: skip
 
 
+#: for each demo run: (suptitle, [(title, xlabel, ylabel) of each visible Axes]) of every figure it saved
+LOOKS = {}
+
+
+def _recording_save(save):
+    def record(fig, path, dpi=100):
+        axes = [(ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes
+                if ax.axison and getattr(ax, "_colorbar", None) is None]  # colour bars have their label only
+        suptitle = fig._suptitle.get_text() if fig._suptitle is not None else ""
+        LOOKS.setdefault(Path(path).name, (suptitle, axes))
+        return save(fig, path, dpi=dpi)
+
+    return record
+
+
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory):
-    """Each demo's numbers, run once (small) per test module, lazily."""
+    """Each demo's numbers, run once (small) per test module, lazily; the look of each figure in LOOKS."""
     cache = {}
 
     def get(name):
         if name not in cache:
-            cache[name] = run_demo(name, tmp_path_factory.mktemp(name), small=True, verbose=False)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(_common, "save", _recording_save(_common.save))
+                cache[name] = run_demo(name, tmp_path_factory.mktemp(name), small=True, verbose=False)
         return cache[name]
 
     return get
@@ -47,6 +65,16 @@ def test_demo_writes_a_png(name, ran):
         with open(path, "rb") as f:
             head = f.read(8)
         assert head == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("name", ISSUE_NAMES)
+def test_demo_figures_are_wide_titled_and_labelled(name, ran):
+    for path in ran(name)["figures"]:
+        assert _common.png_width(path) >= 1000, path
+        suptitle, axes = LOOKS[Path(path).name]
+        for title, xlabel, ylabel in axes:  # every drawn Axes: both axes labelled, and a title on it or the figure
+            assert xlabel and ylabel, (path, title)
+            assert title or suptitle, path
 
 
 def test_demo_prints_its_numbers(tmp_path, capsys):
@@ -80,9 +108,15 @@ def test_backprop_numbers_are_the_worked_example(ran, tmp_path):
     # the chain rule by hand: dC/dz = 2 (y_hat - 1) y_hat (1 - y_hat)
     y_hat = 1 / (1 + math.exp(-3))
     assert math.isclose(numbers["dC/dz"], 2 * (y_hat - 1) * y_hat * (1 - y_hat), rel_tol=1e-12)
+    # every node made by an op shows its gradient, sum and sub included: d(W.x) = dC/dz, d(y_hat - y) = 2 (y_hat - y)
+    assert math.isclose(numbers["dC/d(W.x)"], numbers["dC/dz"], rel_tol=1e-12)
+    assert math.isclose(numbers["dC/d(y_hat - y)"], 2 * (y_hat - 1), rel_tol=1e-12)
     dot = open(numbers["dot"]).read()
-    for text in ("sigmoid", "pow", "mul", "sum", "value: 0.9525741", "grad: -0.004285085", "value: [-1, 0.5, 10]"):
+    for text in ("sigmoid", "pow", "mul", "W.x = sum", "y_hat-y = sub", "value: 0.9525741", "grad: -0.004285085",
+                 "value: [-1, 0.5, 10]", "grad: -0.09485175"):  # fmt: skip
         assert text in dot
+    op_lines = [line for line in dot.splitlines() if "= " in line and "label=" in line]
+    assert len(op_lines) == 6 and all("grad: " in line for line in op_lines)
 
 
 def test_optimizers_use_gradstep_optim_and_adam_solves_rosenbrock(ran):
@@ -140,11 +174,19 @@ def test_decision_boundary_mlp_beats_a_line(ran):
 def test_overfitting_curves_and_early_stopping(ran):
     numbers = ran("overfitting")
     plain = numbers["no regularisation"]
-    assert plain["final train loss"] < plain["final val loss"]
-    assert plain["final val loss"] > plain["best val loss"]  # validation loss turned up
+    assert plain["train loss at the last epoch"] < plain["val loss at the last epoch"]
+    assert plain["val loss at the last epoch"] > plain["best val loss"]  # validation loss turned up
+    assert plain["final model: weights of epoch"] == plain["last epoch"] == numbers["epochs"]
+    assert plain["final model: val loss"] == pytest.approx(plain["val loss at the last epoch"], rel=1e-6)
     stopped = numbers["early stopping"]
     assert stopped["stopped at epoch"] < numbers["epochs"]
-    assert stopped["weights restored from epoch"] == stopped["best epoch"]
+    # the final model is the restored one: its validation loss is the best epoch's, not the last epoch's
+    assert stopped["final model: weights of epoch"] == stopped["best epoch"]
+    assert stopped["final model: val loss"] == pytest.approx(stopped["best val loss"], rel=1e-6)
+    assert stopped["final model: val loss"] < stopped["val loss at the last epoch"]
+    # regularised, the final model fits the validation set better than the unregularised one
+    for name in ("L2 (weight decay 1e-2)", "dropout 0.5", "early stopping"):
+        assert numbers[name]["final model: val loss"] < plain["final model: val loss"], name
 
 
 def test_random_search_loses_to_gradient_descent(ran):
@@ -160,6 +202,9 @@ def test_learning_rates_too_small_barely_moves(ran):
     assert small["last loss"] > 0.9 * small["first loss"]
     assert good["last loss"] < 0.6 * good["first loss"]
     assert large["diverged"] or large["last loss"] > good["last loss"]
+    # the too-large rate leaves the figure's loss axis (the figure marks the step); the good one never does
+    assert large["leaves the axes at step"] >= 1 and large["largest finite loss"] > 30
+    assert "leaves the axes at step" not in good
 
 
 def test_learning_rates_shows_the_computed_2_over_L(ran):

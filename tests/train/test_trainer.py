@@ -12,7 +12,7 @@ import pytest
 import gradstep
 from gradstep import nn, optim
 from gradstep.function import Context
-from gradstep.train import Callback, Trainer, TrainingConfigError
+from gradstep.train import Callback, Trainer, TrainingConfigError, progress
 
 from .helpers import Recorder, blobs, index_data, mlp
 
@@ -189,6 +189,7 @@ def test_progress_bar_shows_the_running_loss_after_every_batch(capsys, monkeypat
     fake = types.ModuleType("tqdm.auto")
     fake.tqdm = FakeBar
     monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    monkeypatch.setattr(progress, "interactive", lambda file: True)  # as on a terminal (pytest captures stdout)
     X, y = blobs(40)
     model = mlp()
     batch_losses = []

@@ -9,13 +9,18 @@ import pytest
 from . import browser
 from .report_runs import train_and_resume
 
-pytestmark = pytest.mark.skipif(browser.missing() is not None, reason=str(browser.missing()))
 
 
 @pytest.fixture(scope="module")
-def shown(tmp_path_factory):
+def run_dir(tmp_path_factory):
+    return train_and_resume(tmp_path_factory.mktemp("browser") / "run")
+
+
+@pytest.fixture(scope="module")
+def shown(run_dir):
     """(run folder, console log, image sizes, page text, screenshot PNG bytes) of the report in Chromium."""
-    run_dir = train_and_resume(tmp_path_factory.mktemp("browser") / "run")
+    if browser.missing() is not None:
+        pytest.skip(browser.missing())
     with browser.Chromium() as driver:
         driver.get((run_dir / "report.html").resolve().as_uri())
         log = driver.get_log("browser")

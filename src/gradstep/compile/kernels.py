@@ -9,14 +9,16 @@ makes, in the same order, only with ``out=``: tests check the bits against
 eager. Ops without a kernel replay through their own forward and backward
 (``program.OpNode``).
 
-Kernels exist for ``linear``, ``linear_relu`` and ``softmax_cross_entropy``
-(integer labels): the nodes of an MLP step.
+Kernels exist for ``linear``, ``linear_relu``, ``softmax_cross_entropy``
+(integer labels) and ``bce_with_logits``: the nodes of an MLP step and of
+logistic regression.
 """
 
 import numpy as np
 
 from ..ops import linear as _linear_op
 from ..ops._rowwise import _BLAS_FLOATS
+from ..ops.loss import _per_loss_grad, _reduce
 from . import blas
 
 _layout = []  # [True] once the weight layout of ops.linear is known to be PyTorch's (out, in)
@@ -129,7 +131,7 @@ class SoftmaxCrossEntropy:
         n, k = z.shape
         dtype = z.dtype
         self.ins, self.out, self.n, self.k = node.in_slots, node.out, n, k
-        self.mean = node.attrs.get("reduction", "mean") == "mean"
+        self.reduction = node.attrs.get("reduction", "mean")
         self.p = np.empty((n, k), dtype)
         self.narrow = k <= 32  # row maxima over the contiguous transpose, as ops._rowwise.row_maxima
         self.zt = np.empty((k, n), dtype) if self.narrow else None
@@ -140,7 +142,6 @@ class SoftmaxCrossEntropy:
         self.base = np.arange(0, n * k, k)
         self.at_label = np.empty(n, self.base.dtype)
         self.ones = np.ones(k, dtype)
-        self.count = dtype.type(n)
 
     @staticmethod
     def applies(node, values):
@@ -166,14 +167,52 @@ class SoftmaxCrossEntropy:
         p /= self.total[:, None]  # softmax(z)
         losses = np.log(self.total, out=self.losses)
         losses -= self.picked  # -log softmax(z)_y = logsumexp(z) - z_y
-        total = losses.sum()
-        if self.mean:
-            total = total / self.count
-        v[self.out] = np.asarray(total, dtype=p.dtype)
+        v[self.out] = _reduce(losses, self.reduction, self.n)
 
     def backward(self, v, g, owns):
-        if self.mean:
-            g = g / self.count  # dL/dl_i = g / n
+        g = _per_loss_grad(g, self.reduction, self.n)  # dL/dl_i = g / n for "mean"
         gz = np.multiply(self.p, g, out=self.p)  # (softmax - onehot) g
         gz.reshape(-1)[self.at_label] -= g
         return gz, None
+
+
+class BCEWithLogits:
+    """Kernel of ``bce_with_logits`` without element weights, "mean" or "sum": l = max(z, 0) - z t + log(1 + e^-|z|)."""
+
+    fresh = True
+
+    def __init__(self, node, values):
+        z = values[node.in_slots[0]]
+        self.ins, self.out, self.count = node.in_slots, node.out, z.size
+        self.reduction = node.attrs.get("reduction", "mean")
+        self.e, self.losses, self.tmp, self.s = (np.empty(z.shape, z.dtype) for _ in range(4))
+        self.nonneg = np.empty(z.shape, bool)
+
+    @staticmethod
+    def applies(node, values):
+        z, t = values[node.in_slots[0]], values[node.in_slots[1]]
+        return (
+            node.attrs.get("weight") is None and node.attrs.get("reduction", "mean") in ("mean", "sum")
+            and z.dtype in _BLAS_FLOATS and t.dtype == z.dtype and t.shape == z.shape and z.size > 0 and not node.needs[1]
+        )  # fmt: skip
+
+    def forward(self, v):
+        z, t = v[self.ins[0]], v[self.ins[1]]
+        e, losses, tmp = self.e, self.losses, self.tmp
+        np.abs(z, out=e)
+        np.negative(e, out=e)
+        np.exp(e, out=e)  # e^-|z|, in (0, 1]: never overflows
+        np.maximum(z, 0, out=losses)
+        losses -= np.multiply(z, t, out=tmp)
+        losses += np.log1p(e, out=tmp)
+        v[self.out] = _reduce(losses, self.reduction, self.count)
+
+    def backward(self, v, g, owns):
+        g = _per_loss_grad(g, self.reduction, self.count)
+        z, e, s = v[self.ins[0]], self.e, self.s
+        np.copyto(s, e)  # sigmoid(z) from e^-|z|: 1 / (1 + e) for z >= 0, e / (1 + e) below
+        np.copyto(s, 1.0, where=np.greater_equal(z, 0, out=self.nonneg))
+        s /= np.add(e, 1, out=self.tmp)
+        s -= v[self.ins[1]]  # dl/dz = sigmoid(z) - t
+        s *= g
+        return s, None

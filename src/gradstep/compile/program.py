@@ -24,6 +24,11 @@ from ..optim.sgd import SGD
 from . import blas, kernels
 from .trace import Cast, Const, Input, Made, Output, Param, SlotRef
 
+#: Plain SGD is folded into the weight gradient's BLAS call only for batches below this many rows: measured
+#: (bench in docs/performance.md) 0.52x the unfolded step's time at batch 1 (ger) and 0.78x at 32, but
+#: 0.94-1.09x from 64 to 2048 rows, where the product dominates and SciPy's gemm is no faster than NumPy's.
+FOLD_BELOW_ROWS = 64
+
 #: ops whose second input is a vector of class labels in [0, k), k = the first input's columns
 _LABEL_OPS = ("softmax_cross_entropy", "nll", "multi_margin_hinge")
 
@@ -117,6 +122,10 @@ class Program:
         self.seed = np.ones(loss.shape, loss.dtype)  # dL/dL = 1
         self.dtypes = {slot: values[slot].dtype for _, slot in self.params}
         self.folded = sorted(folds)
+        # plain SGD with every parameter folded: its step() would only count the update
+        self.only_count = bool(folds) and all(slot in folds for _, slot in self.params) and len(self.params) == len(
+            [p for group in optimizer.param_groups for p in group["params"]]
+        )
 
     # ----- building ---------------------------------------------------------------------
     def _foldable(self, trace, optimizer, param_slots):
@@ -131,6 +140,8 @@ class Program:
         folds = {}
         for node in trace.nodes:
             if node.fn.name not in ("linear", "linear_relu") or not kernels.Affine.applies(node, trace.values):
+                continue
+            if trace.values[node.in_slots[0]].shape[0] >= FOLD_BELOW_ROWS:
                 continue
             for slot in node.in_slots[1:]:
                 kind = trace.kinds[slot]
@@ -154,6 +165,8 @@ class Program:
             )  # fmt: skip
         if name == "softmax_cross_entropy" and kernels.SoftmaxCrossEntropy.applies(node, values):
             return kernels.SoftmaxCrossEntropy(node, values)
+        if name == "bce_with_logits" and kernels.BCEWithLogits.applies(node, values):
+            return kernels.BCEWithLogits(node, values)
         return OpNode(node, release_after_forward=release or not node.on_graph)
 
     def _made(self, slot, kind):
@@ -253,10 +266,19 @@ class Program:
         else:
             grads[slot] = np.array(ig)
 
-    def update(self):
-        """The optimizer's step on the gradients of ``run`` (folded parameters were updated already)."""
+    def update(self, before_update=None):
+        """The optimizer's step on the gradients of ``run`` (folded parameters were updated already).
+
+        ``before_update()``, if given, runs once the gradients are in ``.grad``, before the step.
+        """
+        if self.only_count and before_update is None:
+            self.optimizer.global_step += 1  # all that SGD.step does when no parameter has a gradient left
+            self.grads = None
+            return
         grads = self.grads
         for p, slot in self.params:
             p.grad = grads.get(slot)
+        if before_update is not None:
+            before_update()
         self.optimizer.step(release_grads=True)
         self.grads = None

@@ -57,7 +57,7 @@ class CompiledStep:
     (2, 1, True)
     """
 
-    def __init__(self, model, loss_fn, optimizer, exact=False, strict=False):
+    def __init__(self, model, loss_fn, optimizer, exact=False, strict=False, before_update=None):
         if not callable(model):
             raise ArgumentError(f"compile: model must be a Module or a callable, got {type(model).__name__}")
         if not callable(loss_fn):
@@ -65,7 +65,10 @@ class CompiledStep:
         if not isinstance(optimizer, Optimizer):
             raise ArgumentError(f"compile: optimizer must be a gradstep.optim optimizer, got {type(optimizer).__name__}")
         self.model, self.loss_fn, self.optimizer = model, loss_fn, optimizer
-        self.exact, self.strict = bool(exact), bool(strict)
+        if before_update is not None and not callable(before_update):
+            raise ArgumentError(f"compile: before_update must be callable, got {type(before_update).__name__}")
+        # a hook that reads the gradients needs all of them: nothing folded
+        self.exact, self.strict, self.before_update = bool(exact) or before_update is not None, bool(strict), before_update
         self.traces = self.replays = self.eager_steps = 0
         self.reason = None
         self.output = None
@@ -99,7 +102,7 @@ class CompiledStep:
                     return self._eager(x, y)  # eager names the bad label
                 loss = program.run(x, y)
                 self.output = program.output
-                program.update()
+                program.update(self.before_update)
                 self.replays += 1
                 return float(loss)
             self._reset()  # a parameter was replaced or the update rule changed
@@ -115,6 +118,8 @@ class CompiledStep:
         self.output = out.data if isinstance(out, Tensor) else None
         self.eager_steps += 1
         loss.backward()
+        if self.before_update is not None:
+            self.before_update()
         opt.step(release_grads=True)
         return float(loss.data)
 
@@ -123,9 +128,12 @@ class CompiledStep:
         opt = self.optimizer
         opt.zero_grad()
         recorder = Recorder(x, y, self._params)
+        version = structure_version()
         with recorder:
             out = self.model(Tensor(x))
             loss = self.loss_fn(out, Tensor(y))
+        if structure_version() != version:  # it would re-trace at every step
+            recorder.problem = "the model assigns parameters, modules, tensors or buffers to itself during forward"
         self.output = out.data if isinstance(out, Tensor) else None
         try:
             outcome = recorder.finish(loss, out)
@@ -137,6 +145,8 @@ class CompiledStep:
         if not isinstance(loss, Tensor):
             raise ArgumentError(f"compiled step: the loss function returned a {type(loss).__name__}, not a Tensor")
         loss.backward()
+        if self.before_update is not None:
+            self.before_update()
         opt.step(release_grads=True)
         return float(loss.data), outcome
 
@@ -170,7 +180,7 @@ class CompiledStep:
         warnings.warn(f"gradstep.compile: {reason}; the step runs eagerly from now on", CompileWarning, stacklevel=4)
 
 
-def compile(model, loss_fn, optimizer, exact=False, strict=False):  # noqa: A001  (gradstep.compile, as torch.compile)
+def compile(model, loss_fn, optimizer, exact=False, strict=False, before_update=None):  # noqa: A001  (as torch.compile)
     """Trace one training step of ``model`` and replay it: returns ``step``, where ``step(x, y)`` -> loss (float).
 
     ``step(x, y)`` does what ``optimizer.zero_grad(); loss = loss_fn(model(x), y);
@@ -191,12 +201,18 @@ def compile(model, loss_fn, optimizer, exact=False, strict=False):  # noqa: A001
     optimizer : gradstep.optim.Optimizer
     exact : bool, default False
         True: every parameter gets exactly eager's bits. False also folds plain
-        SGD's update into the weight gradient's BLAS call (W <- W - lr G^T X in
-        one gemm; needs SciPy), which rounds once where eager rounds twice:
-        the same weights to float32 rounding.
+        SGD's update into the weight gradient's BLAS call for batches of fewer
+        than 64 rows (W <- W - lr G^T X in one gemm, a rank-1 ger at batch 1;
+        needs SciPy), which rounds once where eager rounds twice: the same
+        weights to float32 rounding. Larger batches get eager's bits either way.
     strict : bool, default False
         Raise ``CompileError`` when the step cannot be compiled, instead of
         warning once (``CompileWarning``) and running it eagerly.
+    before_update : callable, optional
+        Called with no arguments at every step once the gradients are in the
+        parameters' ``.grad``, before the update (what ``Trainer`` runs its
+        ``on_after_backward`` callbacks from). Implies ``exact=True``: every
+        gradient is there to be read.
 
     Examples
     --------
@@ -211,4 +227,4 @@ def compile(model, loss_fn, optimizer, exact=False, strict=False):  # noqa: A001
     >>> last < first, step.replays
     (True, 19)
     """
-    return CompiledStep(model, loss_fn, optimizer, exact=exact, strict=strict)
+    return CompiledStep(model, loss_fn, optimizer, exact=exact, strict=strict, before_update=before_update)

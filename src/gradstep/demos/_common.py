@@ -20,11 +20,34 @@ def output_dir(out_dir):
     return path
 
 
+#: every demo PNG is at least this many pixels wide (a small figure is saved at a higher resolution)
+MIN_WIDTH_PX = 1000
+
+
 def save_figure(fig, out_dir, filename):
-    """Save ``fig`` as ``out_dir/filename``, close it, and return the path as a string."""
-    path = save(fig, Path(out_dir) / filename)
+    """Save ``fig`` as ``out_dir/filename`` at least ``MIN_WIDTH_PX`` wide, close it, return the path as a string.
+
+    >>> import tempfile
+    >>> from gradstep.viz._style import subplots
+    >>> fig, ax = subplots()  # 4.2 inches: saved at about 250 dpi instead of 100
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = save_figure(fig, d, "f.png")
+    ...     png_width(path) >= MIN_WIDTH_PX
+    True
+    """
+    fig.canvas.draw()  # the tight bounding box is measured on a drawn figure
+    width = fig.get_tightbbox(fig.canvas.get_renderer()).width  # inches
+    dpi = max(100, int(np.ceil(MIN_WIDTH_PX / width)) + 1)
+    path = save(fig, Path(out_dir) / filename, dpi=dpi)
     close(fig)
     return str(path)
+
+
+def png_width(path):
+    """The width in pixels of a PNG file (from its IHDR chunk)."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    return int.from_bytes(head[16:20], "big")
 
 
 def _format(value):

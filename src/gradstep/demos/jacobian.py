@@ -44,7 +44,8 @@ def _draw(ax, matrix, title):
     ax.imshow(matrix, cmap="coolwarm", vmin=-np.abs(matrix).max(), vmax=np.abs(matrix).max())
     for (i, j), value in np.ndenumerate(matrix):
         ax.text(j, i, f"{value:.3f}", ha="center", va="center", fontsize=8)
-    ax.set(title=title, xticks=range(matrix.shape[1]), yticks=range(matrix.shape[0]))
+    ax.set(title=title, xticks=range(matrix.shape[1]), yticks=range(matrix.shape[0]),
+           xlabel="input j (d/dx_j)", ylabel="output i")
 
 
 def run(out_dir, small=False, verbose=True):

@@ -14,7 +14,7 @@ import numpy as np
 from ..optim import SGD, Adagrad, Adam, RMSprop
 from ..tensor import Tensor
 from ..viz import plot_loss_landscape
-from ..viz._style import subplots
+from ..viz._style import COLORS, style_axes, subplots
 from ._common import output_dir, print_numbers, save_figure
 
 
@@ -81,8 +81,27 @@ def optimize(f, make_optimizer, start, steps):
     return np.array(path)
 
 
+#: line styles that keep paths apart where they run along the same valley
+STYLES = {"SGD": "-", "momentum": "--", "Nesterov": ":", "Adagrad": "-", "RMSprop": "-.", "Adam": "-"}
+#: the optimizers that follow Rosenbrock's valley on top of each other: drawn one per panel too
+ALONG_THE_VALLEY = ("SGD", "momentum", "Nesterov")
+
+
+def _restyle(ax):
+    for line in ax.get_lines():
+        style = STYLES.get(line.get_label())
+        if style is not None and line.get_linestyle() != "None":
+            line.set_linestyle(style)
+            line.set_linewidth(2.0)
+
+
 def run(out_dir, small=False, verbose=True):
-    """Draw ``optimizers.png`` (both surfaces with all paths) and return every end point and loss.
+    """Draw ``optimizers.png`` and return every end point and loss.
+
+    Top row: both surfaces with all paths, and the Rosenbrock loss per step;
+    bottom row: SGD, momentum and Nesterov on Rosenbrock one per panel, with a
+    dot every tenth of the run (their paths share the valley, so only their
+    speed along it tells them apart).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:  # doctest: +SKIP
@@ -93,8 +112,9 @@ def run(out_dir, small=False, verbose=True):
     steps = {"quadratic": 60, "rosenbrock": 800 if small else 2000}
     windows = {"quadratic": ((-4.5, 4.5), (-2.0, 2.0)), "rosenbrock": ((-2.0, 2.0), (-1.0, 3.0))}
     results = {}
-    fig, axes = subplots(1, 2, width=12, height=4.6)
-    for ax, (surface, spec) in zip(axes, SURFACES.items()):
+    fig, axes = subplots(2, 3, width=19, height=10.5)
+    all_paths = {}
+    for ax, (surface, spec) in zip(axes[0], SURFACES.items()):
         numbers = {"steps": steps[surface], "start": list(spec["start"])}
         paths = {}
         for name, make in spec["optimizers"].items():
@@ -106,10 +126,40 @@ def run(out_dir, small=False, verbose=True):
                 "distance to minimum": float(np.linalg.norm(path[-1] - np.array(spec["minimum"]))),
             }
         results[surface] = numbers
+        all_paths[surface] = paths
         w_range, b_range = windows[surface]
         plot_loss_landscape(spec["f"], w_range, b_range, paths=paths, minimum=spec["minimum"], resolution=201,
                             levels=25, log_levels=surface == "rosenbrock", xlabel="w1", ylabel="w2",
-                            title=f"{surface} ({steps[surface]} steps)", ax=ax)
+                            title=f"{surface}: every optimizer ({steps[surface]} steps)", ax=ax)
+        _restyle(ax)
+    # Rosenbrock loss per step: where the paths overlap, their speed differs
+    ax = axes[0, 2]
+    for i, (name, path) in enumerate(all_paths["rosenbrock"].items()):
+        losses = rosenbrock(path[:, 0], path[:, 1])
+        ax.plot(np.arange(len(losses)), np.maximum(losses, 1e-12), STYLES[name], color=COLORS[i % len(COLORS)],
+                linewidth=2, label=name)  # fmt: skip
+    ax.set_yscale("log")
+    style_axes(ax, title="rosenbrock: loss per step", xlabel="step", ylabel="f(w1, w2) (log scale)", legend=True)
+    spec, n = SURFACES["rosenbrock"], steps["rosenbrock"]
+    names = list(spec["optimizers"])
+    for ax, name in zip(axes[1], ALONG_THE_VALLEY):
+        path = all_paths["rosenbrock"][name]
+        end = results["rosenbrock"][name]
+        plot_loss_landscape(rosenbrock, (-2.0, 2.0), (-1.0, 3.0), paths={name: path}, minimum=spec["minimum"],
+                            resolution=151, levels=25, log_levels=True, xlabel="w1", ylabel="w2",
+                            title=f"rosenbrock, {name} alone: end ({end['end'][0]:.3f}, {end['end'][1]:.3f}), "
+                                  f"f = {end['loss']:.2g}", ax=ax)  # fmt: skip
+        color = COLORS[names.index(name) % len(COLORS)]
+        for line in ax.get_lines():
+            if line.get_label() == name:
+                line.set_color(color)
+        every = max(1, n // 10)
+        ax.plot(path[::every, 0], path[::every, 1], "o", color=color, markeredgecolor="black", markersize=6,
+                label=f"every {every} steps")  # fmt: skip
+        ax.legend(fontsize=8, frameon=False)
+    fig.suptitle("optimizers from gradstep.optim on an ill-conditioned quadratic and on Rosenbrock's valley",
+                 fontsize=14)  # fmt: skip
+    fig.tight_layout()
     results["figures"] = [save_figure(fig, output_dir(out_dir), "optimizers.png")]
     if verbose:
         print_numbers(results)

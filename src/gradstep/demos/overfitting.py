@@ -3,14 +3,16 @@
 With 40 training points and two hidden layers of 128 units the network can
 memorise the noise: the training loss keeps falling while the validation loss
 turns up. L2 (weight decay) and dropout keep the weights from fitting the
-noise; early stopping keeps the weights of the best validation epoch.
+noise; early stopping keeps the weights of the best validation epoch. The
+figure says, for each variant, which epoch's weights the final model has and
+its validation loss, and draws the decision boundary of that final model.
 """
 
 import numpy as np
 
 from .. import nn, optim
-from ..train import EarlyStopping, Trainer
-from ..viz import plot_curves
+from ..train import Callback, EarlyStopping, Trainer
+from ..viz import plot_curves, plot_decision_boundary
 from ..viz._style import subplots
 from ._common import output_dir, print_numbers, save_figure
 from ._data import make_moons
@@ -32,8 +34,24 @@ def big_mlp(dropout=0.0, seed=0):
     return nn.Sequential(*layers)
 
 
+class _TrainLossWithoutDropout(Callback):
+    """The training-set loss of the model in eval mode (dropout off) after each epoch."""
+
+    def __init__(self, X, y):
+        self.X, self.y, self.losses = X, y, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.losses.append(self.trainer.evaluate(self.X, self.y)["loss"])
+
+
 def run(out_dir, small=False, verbose=True):
-    """Train the four variants, draw ``overfitting.png`` and return their losses and the stopping epoch.
+    """Train the four variants, draw ``overfitting.png`` and return their losses and which weights are final.
+
+    Top row: train and validation loss per epoch of each variant, the final
+    model's epoch marked; bottom row: the decision boundary of each final
+    model over the training points. For dropout the training loss is drawn
+    twice: as training sees it (dropout on, noisy) and of the same weights with
+    dropout off.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:  # doctest: +SKIP
@@ -51,28 +69,59 @@ def run(out_dir, small=False, verbose=True):
         "early stopping": (big_mlp(), 0.0, EarlyStopping("val_loss", patience=patience, restore_best_weights=True)),
     }
     results = {"training samples": len(X), "validation samples": len(X_val), "epochs": epochs}
-    fig, axes = subplots(1, 4, width=16, height=3.6, sharey=True)
-    for ax, (name, (model, decay, stopper)) in zip(axes, variants.items()):
+    fig, axes = subplots(2, 4, width=20, height=9.5)
+    reference = None  # the validation loss without regularisation, drawn faintly in the other panels
+    for ax, ax_boundary, (name, (model, decay, stopper)) in zip(axes[0], axes[1], variants.items()):
         optimizer = optim.Adam(model.parameters(), lr=0.01, weight_decay=decay)
-        trainer = Trainer(model, nn.CrossEntropyLoss(), optimizer, callbacks=[stopper] if stopper else (),
-                          progress=False)
+        callbacks = [stopper] if stopper else []
+        without_dropout = _TrainLossWithoutDropout(X, y) if "dropout" in name else None
+        if without_dropout is not None:
+            callbacks.append(without_dropout)
+        trainer = Trainer(model, nn.CrossEntropyLoss(), optimizer, metrics=["accuracy"], callbacks=callbacks,
+                          progress=False)  # fmt: skip
         history = trainer.fit((X, y), val=(X_val, y_val), epochs=epochs, batch_size=16, seed=0)
         train, val = (np.asarray(history[k], dtype=float) for k in ("loss", "val_loss"))
         best = int(np.argmin(val)) + 1
+        final_epoch = stopper.best_epoch + 1 if stopper is not None else len(train)
+        final = trainer.evaluate(X_val, y_val)  # the model as fit leaves it (restored weights included)
         numbers = {
-            "final train loss": float(train[-1]),
-            "final val loss": float(val[-1]),
+            "last epoch": len(train),
+            "train loss at the last epoch": float(train[-1]),
+            "val loss at the last epoch": float(val[-1]),
             "best val loss": float(val[best - 1]),
             "best epoch": best,
+            "final model: weights of epoch": final_epoch,
+            "final model: val loss": float(final["loss"]),
+            "final model: val accuracy": float(final["accuracy"]),
         }
-        marks = {"val": best}
         if stopper is not None:
             numbers["stopped at epoch"] = len(train)
-            numbers["weights restored from epoch"] = stopper.best_epoch + 1
-            marks = {"val": stopper.best_epoch + 1}
         results[name] = numbers
-        plot_curves({"train": train, "val": val}, xlabel="epoch", ylabel="cross-entropy", title=name,
-                    marks=marks, ax=ax)
+        curves = {"train": train, "val": val}
+        if without_dropout is not None:  # blue, orange, green: the two train curves of the same weights
+            curves = {"train, dropout on (what training sees)": train, "val": val,
+                      "train, dropout off (the same weights)": np.asarray(without_dropout.losses)}  # fmt: skip
+        plot_curves(curves, xlabel="epoch", ylabel="cross-entropy", title=name, marks={"val": final_epoch}, ax=ax)
+        if reference is not None:
+            ax.plot(np.arange(1, len(reference) + 1), reference, color="0.6", linewidth=1, linestyle=":",
+                    label="val, no regularisation")  # fmt: skip
+        else:
+            reference = val
+        ax.axvline(final_epoch, color="0.3", linestyle="--", linewidth=1)
+        ax.annotate(f"final model: epoch {final_epoch}\nval loss {final['loss']:.3f}", xy=(final_epoch, final["loss"]),
+                    xytext=(0.45, 0.55), textcoords="axes fraction", fontsize=10,
+                    arrowprops={"arrowstyle": "->", "color": "0.3"})  # fmt: skip
+        ax.set_ylim(0, max(1.5, float(np.nanmin(val)) * 3))
+        ax.legend(fontsize=8, frameon=False, loc="upper left")
+
+        def predict(points, _trainer=trainer):  # eval mode: dropout off
+            return _trainer.predict(np.asarray(points, dtype=np.float32)).argmax(axis=1)
+
+        plot_decision_boundary(predict, X, y, resolution=150, ax=ax_boundary,
+                               title=f"{name}: final model (epoch {final_epoch}), val accuracy {final['accuracy']:.3f}")
+    fig.suptitle("an over-large MLP (2-128-128-2) on 40 noisy points: which weights each method ends with, "
+                 "and the boundary they draw", fontsize=14)  # fmt: skip
+    fig.tight_layout()
     results["figures"] = [save_figure(fig, output_dir(out_dir), "overfitting.png")]
     if verbose:
         print_numbers(results)

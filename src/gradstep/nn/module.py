@@ -396,6 +396,17 @@ class Module:
             lines.append(f"  ({name}): {body}")
         return "\n".join(lines) + "\n)"
 
+    def _repr_html_(self):
+        """Jupyter's rich display of a module: its summary table (layers and parameter counts).
+
+        >>> from gradstep import nn
+        >>> "Total params: 8" in nn.Linear(3, 2)._repr_html_()
+        True
+        """
+        import html
+
+        return f"<pre>{html.escape(self.summary())}</pre>"
+
     def summary(self, input_shape=None):
         """A Keras-like table of layers, output shapes and parameter counts, as a string.
 

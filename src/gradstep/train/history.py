@@ -61,6 +61,12 @@ class History:
     def __repr__(self):
         return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
 
+    def _repr_html_(self):
+        """Jupyter's rich display: the loss curves (inline SVG) and the last epoch's numbers."""
+        from .history_html import history_html
+
+        return history_html(self)
+
     def _best_index(self, monitor, mode):
         values = self[monitor]
         sign = 1.0 if metric_mode(monitor, mode) == "min" else -1.0

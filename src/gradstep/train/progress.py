@@ -5,6 +5,55 @@ import sys
 from .callbacks import Callback
 
 
+def in_notebook():
+    """Whether this runs in a Jupyter kernel (an IPython ZMQ shell), where a bar is a widget.
+
+    >>> in_notebook()
+    False
+    """
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    shell = get_ipython() if get_ipython is not None else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def interactive(file):
+    """Whether ``file`` is a terminal (a bar that redraws itself belongs there, not in a log file).
+
+    >>> import io
+    >>> interactive(io.StringIO())
+    False
+    """
+    isatty = getattr(file, "isatty", None)
+    try:
+        return bool(isatty()) if isatty is not None else False
+    except (ValueError, OSError):  # a closed or detached stream
+        return False
+
+
+def bar_class(file):
+    """The tqdm class for a bar on ``file``, or None for summary lines only.
+
+    In a notebook: tqdm's widget bar (``tqdm.notebook``, needs ipywidgets); on a
+    terminal: ``tqdm.auto``; in a log file or a pipe: None, so that the file
+    gets exactly one line per epoch.
+
+    >>> import io
+    >>> bar_class(io.StringIO()) is None
+    True
+    """
+    try:
+        if in_notebook():
+            import ipywidgets  # noqa: F401 - tqdm.notebook draws with it
+            from tqdm.notebook import tqdm
+        elif interactive(file):
+            from tqdm.auto import tqdm
+        else:
+            return None
+    except ImportError:  # plain summary lines only
+        return None
+    return tqdm
+
+
 def format_logs(logs):
     """``"loss: 0.3412 - accuracy: 0.9012 - lr: 0.01"``: the epoch logs as one line (without ``seconds``).
 
@@ -22,8 +71,10 @@ def format_logs(logs):
 class ProgressBar(Callback):
     """Show training progress; the Trainer adds one when ``progress=True``.
 
-    During an epoch a tqdm bar counts batches and shows the running mean loss;
-    when the epoch ends the bar is cleared and one summary line is printed::
+    During an epoch a tqdm bar counts batches and shows the running mean loss
+    (in a Jupyter notebook tqdm's widget bar; on a terminal the text bar; none
+    when the output is a log file or a pipe); when the epoch ends the bar is
+    cleared and one summary line is printed::
 
         Epoch 3/10 - 0.42s - loss: 0.2731 - accuracy: 0.9214 - val_loss: 0.3010 - val_accuracy: 0.9111 - lr: 0.01
 
@@ -55,13 +106,7 @@ class ProgressBar(Callback):
 
     def on_train_begin(self, logs=None):
         self.params = self.trainer.history.params
-        self._tqdm = None
-        if self.use_tqdm:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:  # plain summary lines only
-                tqdm = None
-            self._tqdm = tqdm
+        self._tqdm = bar_class(self._out) if self.use_tqdm else None
 
     def on_epoch_begin(self, epoch, logs=None):
         if self._tqdm is not None:

@@ -4,6 +4,7 @@ import time
 
 import numpy as np
 
+from ..compile.step import compile as compile_step
 from ..creation import tensor
 from ..data import DataLoader, train_test_split
 from ..data._arrays import is_dask_collection
@@ -150,6 +151,12 @@ class Trainer:
         delta rule here; a distributed or compiled gradient plugs in the same way.
         Each step of ``fit`` is then ``loss_and_grad(X_b, y_b)`` followed by
         ``optimizer.step()``.
+    compile : False, True or "exact"
+        Run the training steps through ``gradstep.compile`` (traced once,
+        replayed on preallocated buffers; see docs/performance.md). "exact"
+        keeps eager's bits to the last bit; True may also fold plain SGD's
+        update into BLAS (float32 rounding apart). Callbacks that read the
+        gradients (``on_after_backward``) make it exact.
 
     Attributes
     ----------
@@ -179,7 +186,7 @@ class Trainer:
     """
 
     def __init__(self, model, loss, optimizer, metrics=(), callbacks=(), progress=True, terminate_on_nan=True,
-                 loss_and_grad=None):  # fmt: skip
+                 loss_and_grad=None, compile=False):  # fmt: skip
         if not callable(model):
             raise TrainingConfigError(f"Trainer: model must be callable (a Module), got {type(model).__name__}")
         if not callable(loss):
@@ -202,9 +209,16 @@ class Trainer:
             raise TrainingConfigError(
                 f"Trainer: loss_and_grad must be a function (X_batch, y_batch) -> (loss, outputs), got {loss_and_grad!r}"
             )
+        if compile not in (False, True, "exact"):
+            raise TrainingConfigError(f"Trainer: compile must be False, True or 'exact', got {compile!r}")
+        if compile and not isinstance(optimizer, Optimizer):
+            raise TrainingConfigError(f"Trainer: compile=True needs a gradstep.optim optimizer, got {type(optimizer).__name__}")
+        if compile and loss_and_grad is not None:
+            raise TrainingConfigError("Trainer: compile=True traces the autodiff graph; it cannot take a loss_and_grad step")
         self.model = model
         self.loss = loss
         self.optimizer = optimizer
+        self.compile = compile
         self.callbacks = callbacks
         self.progress = bool(progress)
         self.terminate_on_nan = bool(terminate_on_nan)
@@ -319,6 +333,17 @@ class Trainer:
         loss_and_grad = self.loss_and_grad or graph_loss_and_grad(model, self.loss, optimizer)
         # the loop reads no gradient after the update: a gradstep optimizer may use them as scratch and drop them
         step_kwargs = {"release_grads": True} if isinstance(optimizer, Optimizer) else {}
+        compiled, at = None, [0]  # at: the batch number the gradient callbacks of a compiled step see
+        if self.compile:
+
+            def after_backward():
+                for cb in grad_callbacks:
+                    cb.on_after_backward(at[0], batch_logs)
+
+            compiled = compile_step(
+                model, self.loss, optimizer, exact=self.compile == "exact",
+                before_update=after_backward if grad_callbacks else None,
+            )  # fmt: skip
         try:
             for epoch in range(initial_epoch, epochs):
                 for cb in callbacks:
@@ -329,10 +354,15 @@ class Trainer:
                 outputs, targets = [], []
                 batch_logs = {}
                 for step, (xb, yb) in enumerate(loader):
-                    value, out = loss_and_grad(xb, yb)  # the seam: loss of the batch, .grad of every parameter
-                    for cb in grad_callbacks:
-                        cb.on_after_backward(step, batch_logs)
-                    optimizer.step(**step_kwargs)
+                    if compiled is not None:
+                        at[0] = step
+                        value = compiled(xb, yb)
+                        out = compiled.output.copy() if self.metrics else None  # a buffer the next step reuses
+                    else:
+                        value, out = loss_and_grad(xb, yb)  # the seam: loss of the batch, .grad of every parameter
+                        for cb in grad_callbacks:
+                            cb.on_after_backward(step, batch_logs)
+                        optimizer.step(**step_kwargs)
                     n = len(xb)
                     total += value * n
                     count += n

@@ -139,6 +139,24 @@ class Graph:
     def __repr__(self):
         return f"Graph({len(self.nodes)} nodes, {len(self.edges)} edges)"
 
+    def _repr_svg_(self):
+        """Jupyter's rich display: the graph drawn by ``figure()`` as SVG text.
+
+        >>> import gradstep
+        >>> x = gradstep.tensor(2.0, requires_grad=True)
+        >>> draw_graph(x * x)._repr_svg_().lstrip().startswith("<?xml")
+        True
+        """
+        import io
+
+        from ._style import close
+
+        fig = self.figure(fontsize=10)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", bbox_inches="tight")
+        close(fig)
+        return buffer.getvalue()
+
     def _columns(self):
         """Column of each node: ops right of all their inputs, leaves just left of their first consumer."""
         inputs = {node.key: [] for node in self.nodes}
@@ -156,8 +174,13 @@ class Graph:
         low = min(column.values())
         return {key: c - low for key, c in column.items()}, consumers
 
-    def figure(self, ax=None):
+    def figure(self, ax=None, fontsize=7.5, wrap=None):
         """Draw the graph with matplotlib (left to right, one column per depth); returns the Figure.
+
+        ``fontsize`` sizes the text (the boxes and the figure grow with it);
+        ``wrap=k`` folds a long graph into bands of at most ``k`` columns, the
+        second band running right to left under the first (a snake), so that a
+        long chain stays legible at a normal zoom.
 
         >>> import gradstep
         >>> from gradstep.viz import draw_graph
@@ -165,25 +188,42 @@ class Graph:
         >>> fig = draw_graph((x * 2).exp()).figure()
         >>> len(fig.axes[0].texts)  # 4 boxes and 3 arrows
         7
+        >>> bool(draw_graph((x * 2).exp()).figure(wrap=2).get_size_inches()[1] > fig.get_size_inches()[1])
+        True
         """
         column, consumers = self._columns()
         n_columns = max(column.values()) + 1
+        wrap = n_columns if wrap is None else max(1, int(wrap))
         texts = {n.key: n.lines(self.max_elements) for n in self.nodes}
         # layout in inches: a column is as wide as its widest line, a row as tall as the tallest box
-        char, line = 0.066, 0.16
-        widths = [0.6 + char * max(len(t) for n in self.nodes if column[n.key] == c for t in texts[n.key])
-                  for c in range(n_columns)]
+        scale = fontsize / 7.5
+        char, line = 0.066 * scale, 0.16 * scale
+
+        def place(c):  # (band, position in the band) of column c: odd bands run right to left
+            band, pos = divmod(c, wrap)
+            return band, (wrap - 1 - pos if band % 2 else pos)
+
+        n_positions = min(wrap, n_columns)
+        widths = [0.6 * scale] * n_positions
+        for node in self.nodes:
+            pos = place(column[node.key])[1]
+            widths[pos] = max(widths[pos], 0.6 * scale + char * max(len(t) for t in texts[node.key]))
         centers = np.cumsum(widths) - np.asarray(widths) / 2
-        row_height = 0.4 + line * max(len(t) for t in texts.values())
+        row_height = 0.4 * scale + line * max(len(t) for t in texts.values())
         rows = {}
         # place columns right to left, each node near the mean row of its consumers (fewer crossings)
         for c in range(n_columns - 1, -1, -1):
             members = [n for n in self.nodes if column[n.key] == c]
-            members.sort(key=lambda n: np.mean([rows[k] for k in consumers[n.key]]) if consumers[n.key] else 0.0)
+            later_band = c >= wrap  # below the first band, op results go on top: the arrow from above stays clear
+            members.sort(key=lambda n: (later_band and n.kind != "op",
+                                        np.mean([rows[k] for k in consumers[n.key]]) if consumers[n.key] else 0.0))
             for i, node in enumerate(members):
                 rows[node.key] = i - (len(members) - 1) / 2
-        tallest = max(sum(1 for n in self.nodes if column[n.key] == c) for c in range(n_columns))
-        width, height = float(sum(widths)), tallest * row_height + 0.2
+        counts = [sum(1 for n in self.nodes if column[n.key] == c) for c in range(n_columns)]
+        n_bands = (n_columns - 1) // wrap + 1
+        band_heights = [max(counts[b * wrap : (b + 1) * wrap]) * row_height + 0.3 * scale for b in range(n_bands)]
+        band_tops = np.concatenate([[0.0], np.cumsum(band_heights)[:-1]])
+        width, height = float(sum(widths)), float(sum(band_heights))
         if ax is None:
             from ._style import pyplot
 
@@ -192,9 +232,11 @@ class Graph:
         fig = ax.figure
         boxes = {}
         for node in self.nodes:
+            band, pos = place(column[node.key])
+            y = -(band_tops[band] + band_heights[band] / 2) - rows[node.key] * row_height
             boxes[node.key] = ax.text(
-                centers[column[node.key]], -rows[node.key] * row_height, "\n".join(texts[node.key]),
-                ha="center", va="center", family="monospace", fontsize=7.5,
+                centers[pos], y, "\n".join(texts[node.key]),
+                ha="center", va="center", family="monospace", fontsize=fontsize,
                 bbox={"boxstyle": "round,pad=0.4", "facecolor": _FILL[node.kind], "edgecolor": "0.4"},
             )
         for src, dst in self.edges:
@@ -204,7 +246,7 @@ class Graph:
                             "patchA": boxes[src].get_bbox_patch(), "patchB": boxes[dst].get_bbox_patch()},
             )
         ax.set_xlim(0, width)
-        ax.set_ylim(-height / 2, height / 2)
+        ax.set_ylim(-height, 0)
         ax.axis("off")
         return fig
 
