@@ -12,9 +12,9 @@ from .creation import arange, full, ones, ones_like, rand, rand_like, randn, ran
 from .dtypes import get_default_dtype, set_default_dtype
 from . import errors
 from .errors import (
-    ArgumentError, DataError, DTypeError, GradcheckError, GradstepError, GraphFreedError, NotFittedError, ShapeError,
-    TrainingDivergedError,
-)
+    ArgumentError, DataError, DTypeError, GradcheckError, GradstepError, GraphFreedError, IndexingError, InplaceError,
+    NotFittedError, ShapeError, TrainingDivergedError,
+)  # fmt: skip
 from .errors import CompileError, CompileWarning
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import gradcheck
@@ -35,5 +35,6 @@ __all__ = [
     "errors", "GradstepError", "ShapeError", "ArgumentError", "DTypeError", "GraphFreedError", "GradcheckError",
     "DataError", "NotFittedError", "TrainingDivergedError",
     "CompileError", "CompileWarning", "compile",
+    "IndexingError", "InplaceError",
     "ops", "nn", "optim", "data", "train", "autograd", "func", "numerical",
 ]  # fmt: skip

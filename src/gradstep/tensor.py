@@ -9,7 +9,8 @@ import numbers
 import numpy as np
 
 from .dtypes import get_default_dtype
-from .errors import DTypeError
+from .errors import ArgumentError, DTypeError
+from .random import as_generator
 
 
 def _as_array(data, dtype=None):
@@ -33,6 +34,13 @@ def _as_array(data, dtype=None):
     return array
 
 
+def _wrap(array):
+    """A Tensor around ``array`` (no copy, no checks): for arrays gradstep made itself, such as gradients."""
+    t = Tensor.__new__(Tensor)
+    t.data, t._grad, t.requires_grad, t._ctx, t._version = array, None, False, None, 0
+    return t
+
+
 def _check_can_require_grad(array, op="tensor"):
     if array.dtype.kind not in "fc":
         raise DTypeError(
@@ -44,30 +52,57 @@ def _check_can_require_grad(array, op="tensor"):
 class Tensor:
     """An n-dimensional array with a gradient.
 
-    ``data`` is the numpy.ndarray, ``grad`` the accumulated gradient (an ndarray
+    ``data`` is the numpy.ndarray, ``grad`` the accumulated gradient (a Tensor
     of the same shape, or None), ``requires_grad`` whether backward() should
-    compute it. ``Tensor(ndarray)`` wraps the array without copying; use
-    ``gradstep.tensor`` to copy.
+    compute it, ``_version`` the number of in-place changes so far (see
+    ``gradstep.inplace``). ``Tensor(ndarray)`` wraps the array without copying;
+    use ``gradstep.tensor`` to copy.
 
     >>> import gradstep
     >>> x = gradstep.tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> y = (x * x).sum()
     >>> y.backward()
     >>> x.grad
-    array([2., 4., 6.], dtype=float32)
+    tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    # _rebased (unset until an in-place change is recorded in the graph): (clock, op) of that change
+    __slots__ = ("data", "_grad", "requires_grad", "_ctx", "_version", "_rebased", "__weakref__")
     __array_ufunc__ = None  # make ``ndarray + Tensor`` call Tensor.__radd__
 
     def __init__(self, data, requires_grad=False, dtype=None):
         # an ndarray without a dtype request is wrapped as it is (what _as_array would return)
         self.data = data if dtype is None and type(data) is np.ndarray else _as_array(data, dtype)
-        self.grad = None
+        self._grad = None
         self._ctx = None
+        self._version = 0
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
+
+    @property
+    def grad(self):
+        """The gradient accumulated by backward(): a Tensor of this tensor's shape, or None.
+
+        Assigning an ndarray wraps it in a Tensor (without copying).
+
+        >>> import gradstep
+        >>> w = gradstep.tensor([1.0, 2.0], requires_grad=True)
+        >>> (w * w).sum().backward()
+        >>> round(w.grad.norm().item(), 4)  # sqrt(2^2 + 4^2)
+        4.4721
+        >>> _ = w.grad.zero_(); w.grad
+        tensor([0., 0.])
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None and not isinstance(value, Tensor):
+            if not isinstance(value, np.ndarray):
+                raise DTypeError(f"grad: expected a Tensor, an ndarray or None, got {type(value).__name__}")
+            value = _wrap(value)
+        self._grad = value
 
     # ----- basic attributes -------------------------------------------------------
     @property
@@ -211,7 +246,7 @@ class Tensor:
         >>> import gradstep
         >>> w = gradstep.tensor([2.0], requires_grad=True)
         >>> (3 * w).sum().backward(); w.grad
-        array([3.], dtype=float32)
+        tensor([3.])
         """
         engine.backward(self, grad, retain_graph, create_graph)
 
@@ -342,6 +377,126 @@ class Tensor:
     def __ne__(self, other):
         return Tensor(self.data != _as_array(other))
 
+    # ----- in-place changes (autograd's rules: gradstep.inplace) -----------------------
+    def __iadd__(self, other):
+        return inplace.binary(self, other, "+=", ops.add, np.add)
+
+    def __isub__(self, other):
+        return inplace.binary(self, other, "-=", ops.sub, np.subtract)
+
+    def __imul__(self, other):
+        return inplace.binary(self, other, "*=", ops.mul, np.multiply)
+
+    def __itruediv__(self, other):
+        return inplace.binary(self, other, "/=", ops.div, np.true_divide)
+
+    def __setitem__(self, index, value):
+        inplace.setitem(self, index, value)
+
+    def add_(self, other, alpha=1):
+        """In place: ``self <- self + alpha * other``; returns self.
+
+        On a leaf that requires grad only under ``no_grad()`` (see ``gradstep.inplace``).
+
+        >>> import gradstep
+        >>> gradstep.ones(2).add_(gradstep.tensor([1.0, 2.0]), alpha=10).tolist()
+        [11.0, 21.0]
+        """
+        return inplace.binary(self, _scaled(other, alpha), "add_", ops.add, np.add)
+
+    def sub_(self, other, alpha=1):
+        """In place: ``self <- self - alpha * other``; returns self.
+
+        >>> import gradstep
+        >>> w = gradstep.tensor([1.0, 2.0], requires_grad=True)
+        >>> (w * w).sum().backward()
+        >>> with gradstep.no_grad():
+        ...     _ = w.sub_(w.grad, alpha=0.25)   # w <- w - 0.25 * 2w
+        >>> w.tolist(), w.requires_grad
+        ([0.5, 1.0], True)
+        """
+        return inplace.binary(self, _scaled(other, alpha), "sub_", ops.sub, np.subtract)
+
+    def mul_(self, other):
+        """In place: ``self <- self * other``; returns self.
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.0, 2.0]).mul_(3).tolist()
+        [3.0, 6.0]
+        """
+        return inplace.binary(self, other, "mul_", ops.mul, np.multiply)
+
+    def div_(self, other):
+        """In place: ``self <- self / other``; returns self.
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.0, 2.0]).div_(2).tolist()
+        [0.5, 1.0]
+        """
+        return inplace.binary(self, other, "div_", ops.div, np.true_divide)
+
+    def clamp_(self, min=None, max=None):
+        """In place: values limited to [min, max]; returns self.
+
+        >>> import gradstep
+        >>> gradstep.tensor([-2.0, 0.5, 2.0]).clamp_(-1.0, 1.0).tolist()
+        [-1.0, 0.5, 1.0]
+        """
+        if min is None and max is None:
+            raise ArgumentError(f"clamp_: give min, max or both (got neither, for a tensor of shape {self.shape})")
+        return inplace.unary(
+            self, "clamp_", lambda prev: ops.clip(prev, min, max), lambda a: np.clip(a, min, max, out=a)
+        )
+
+    def zero_(self):
+        """In place: every element 0; returns self.
+
+        >>> import gradstep
+        >>> gradstep.ones(2).zero_().tolist()
+        [0.0, 0.0]
+        """
+        return inplace.overwrite(self, "zero_", 0)
+
+    def fill_(self, value):
+        """In place: every element ``value``; returns self.
+
+        >>> import gradstep
+        >>> gradstep.zeros(2).fill_(7).tolist()
+        [7.0, 7.0]
+        """
+        return inplace.overwrite(self, "fill_", value)
+
+    def copy_(self, src):
+        """In place: the values of ``src`` (broadcast, cast to this tensor's dtype); returns self.
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 2).copy_(gradstep.tensor([1.0, 2.0])).tolist()
+        [[1.0, 2.0], [1.0, 2.0]]
+        """
+        return inplace.overwrite(self, "copy_", src)
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        """In place: samples of N(mean, std^2); ``generator`` is a seed or numpy Generator; returns self.
+
+        >>> import gradstep
+        >>> x = gradstep.zeros(1000).normal_(2.0, 0.5, generator=0)
+        >>> bool(abs(x.mean().item() - 2.0) < 0.1)
+        True
+        """
+        rng = as_generator(generator)
+        return inplace.overwrite(self, "normal_", rng.normal(mean, std, self.data.shape))
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        """In place: samples of the uniform distribution on [a, b); returns self.
+
+        >>> import gradstep
+        >>> x = gradstep.zeros(100).uniform_(-1.0, 1.0, generator=0)
+        >>> bool((x.data >= -1).all() and (x.data < 1).all())
+        True
+        """
+        rng = as_generator(generator)
+        return inplace.overwrite(self, "uniform_", rng.uniform(a, b, self.data.shape))
+
     # ----- methods: thin wrappers over gradstep.ops ---------------------------------
     def exp(self):
         """Elementwise e^x (``ops.exp``).
@@ -468,6 +623,23 @@ class Tensor:
         1.0
         """
         return ops.min(self, axis, keepdims)
+
+    def norm(self, p=2, axis=None, keepdims=False):
+        """The ``p``-norm (sum |x|^p)^(1/p) over ``axis`` (all elements by default); p may be inf.
+
+        >>> import gradstep
+        >>> gradstep.tensor([3.0, -4.0]).norm().item()
+        5.0
+        >>> gradstep.tensor([3.0, -4.0]).norm(1).item(), gradstep.tensor([3.0, -4.0]).norm(float("inf")).item()
+        (7.0, 4.0)
+        """
+        if p == 2:
+            return ops.sqrt(ops.sum(self * self, axis, keepdims))  # ||x||_2 = sqrt(sum x^2)
+        if p == float("inf"):
+            return ops.max(ops.abs(self), axis, keepdims)  # ||x||_inf = max |x|
+        if p == 1:
+            return ops.sum(ops.abs(self), axis, keepdims)  # ||x||_1 = sum |x|
+        return ops.sum(ops.abs(self) ** p, axis, keepdims) ** (1.0 / p)
 
     def argmax(self, axis=None):
         """Indices of the maxima (an integer tensor, not differentiable).
@@ -623,6 +795,14 @@ class Tensor:
         return ops.log_softmax(self, axis)
 
 
+def _scaled(other, alpha):
+    """``alpha * other`` for add_/sub_ (``other`` itself when alpha is 1)."""
+    if alpha == 1:
+        return other
+    return other * alpha if isinstance(other, Tensor) else np.multiply(np.asarray(other), alpha)
+
+
 # Bound at the end: the ops import Tensor from this module.
 from . import engine  # noqa: E402
 from . import ops  # noqa: E402
+from . import inplace  # noqa: E402

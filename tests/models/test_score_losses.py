@@ -123,7 +123,7 @@ def test_every_linear_model_steps_along_the_autodiff_gradient(model_class, rng):
     }[model_class]()
 
     loss = model._loss_and_gradients(alpha)(X_std, t)
-    closed_form = [model._W.grad.copy(), model._b.grad.copy()]
+    closed_form = [model._W.grad.data.copy(), model._b.grad.data.copy()]
     model._W.grad = model._b.grad = None
     graph_loss = _graph_loss(model, X_std, t, alpha)
     graph_loss.backward()
