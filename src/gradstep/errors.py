@@ -201,6 +201,15 @@ class NotFittedError(GradstepError, ValueError, AttributeError):
     """
 
 
+class DeviceError(ArgumentError):
+    """A device other than the CPU (``device="cuda"``, ``x.to("mps")``): gradstep runs on NumPy (also a ValueError).
+
+    >>> import gradstep
+    >>> issubclass(gradstep.DeviceError, ValueError)
+    True
+    """
+
+
 class DTypeError(GradstepError, TypeError):
     """A dtype an operation cannot use, e.g. an integer tensor that should require grad.
 

@@ -129,8 +129,8 @@ def test_bad_in_place_changes_give_clear_errors():
 
 def test_the_pytorch_tutorial_polynomial_trains_with_in_place_updates_under_no_grad():
     # "Learning PyTorch with Examples", autograd version: y = a + b x + c x^2 + d x^3 fitted to sin(x)
-    x = gradstep.tensor(np.linspace(-math.pi, math.pi, 2000), dtype=np.float32)
-    y = gradstep.Tensor(np.sin(x.data))
+    x = gradstep.linspace(-math.pi, math.pi, 2000, dtype=gradstep.float)
+    y = gradstep.sin(x)
     rng = np.random.default_rng(0)
     a, b, c, d = (gradstep.tensor(rng.standard_normal(()), dtype=np.float32, requires_grad=True) for _ in range(4))
     learning_rate = 1e-6
