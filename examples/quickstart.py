@@ -22,9 +22,9 @@ for epoch in range(51):
     loss = -(yt * p.log() + (1 - yt) * (1 - p).log()).mean()        # binary cross-entropy
     W.grad = b.grad = None
     loss.backward()                                                  # backward: the chain rule
-    with gradstep.no_grad():                                         # gradient descent step
-        W.data -= learning_rate * W.grad
-        b.data -= learning_rate * b.grad
+    with gradstep.no_grad():                                         # gradient descent step, in place
+        W -= learning_rate * W.grad
+        b -= learning_rate * b.grad
     if epoch % 10 == 0:
         accuracy = ((p.data > 0.5) == (yt.data > 0.5)).mean()
         print(f"epoch {epoch:2d}  loss {loss.item():.4f}  accuracy {accuracy:.3f}")

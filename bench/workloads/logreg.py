@@ -163,8 +163,8 @@ def make_gradstep_ops(config):
                 loss = (ops.softplus(z) - z * gradstep.Tensor(y[idx, None])).mean()
                 w.grad = b.grad = None
                 loss.backward()
-                w.data -= lr * w.grad
-                b.data -= lr * b.grad
+                w.data -= lr * w.grad.data
+                b.data -= lr * b.grad.data
         state["w"], state["b"] = w.data[:, 0], b.data[0]
 
     def report():

@@ -1,8 +1,14 @@
-"""The default floating dtype (float32, as in PyTorch) used for Python numbers and lists."""
+"""dtypes: the default floating dtype (float32, as in PyTorch), PyTorch's dtype names, and the one device ("cpu").
+
+``gradstep.float32``, ``gradstep.float`` (= float32), ``gradstep.float64`` /
+``double``, ``float16`` / ``half``, ``int64`` / ``long``, ``int32`` / ``int``,
+``int16``, ``int8``, ``uint8`` and ``bool`` are NumPy dtypes, so they work
+wherever a dtype does (``tensor(..., dtype=gradstep.float64)``, ``x.dtype == gradstep.int64``).
+"""
 
 import numpy as np
 
-from .errors import DTypeError
+from .errors import DeviceError, DTypeError
 
 _default_dtype = np.dtype(np.float32)
 
@@ -31,3 +37,35 @@ def get_default_dtype():
     dtype('float32')
     """
     return _default_dtype
+
+
+# PyTorch's dtype names
+float32 = float_ = np.dtype(np.float32)
+float64 = double = np.dtype(np.float64)
+float16 = half = np.dtype(np.float16)
+int64 = long = np.dtype(np.int64)
+int32 = int_ = np.dtype(np.int32)
+int16 = short = np.dtype(np.int16)
+int8 = np.dtype(np.int8)
+uint8 = np.dtype(np.uint8)
+bool_ = np.dtype(np.bool_)
+
+
+def check_device(device, op):
+    """Accept the devices a PyTorch user writes for the CPU (None, "cpu", "cpu:0"); refuse any other clearly.
+
+    >>> check_device("cpu", "zeros")
+    >>> try:
+    ...     check_device("cuda", "zeros")
+    ... except DeviceError as err:
+    ...     print(err)
+    zeros: device 'cuda' is not available: gradstep runs on the CPU (NumPy); use device="cpu" or leave it out
+    """
+    if device is None:
+        return
+    name = device if isinstance(device, str) else getattr(device, "type", device)
+    if not (isinstance(name, str) and (name == "cpu" or name.startswith("cpu:"))):
+        raise DeviceError(
+            f"{op}: device {str(device)!r} is not available: gradstep runs on the CPU (NumPy); "
+            'use device="cpu" or leave it out'
+        )

@@ -18,7 +18,8 @@ import weakref
 import numpy as np
 
 from .errors import GradstepError, GraphFreedError, ShapeError
-from .tensor import Tensor
+from .tensor import Tensor, _wrap
+from .versions import _Clock, check_node
 
 
 def unbroadcast(grad, shape):
@@ -71,19 +72,20 @@ def topological_order(root_ctx, *more_roots):
 
 
 def _accumulate_leaf(leaf, grad, incoming):
-    """Add ``grad`` into ``leaf.grad``; the first gradient is stored without a copy when it is fresh.
+    """Add the array ``grad`` into ``leaf.grad`` (a Tensor); the first one is stored without a copy when it is fresh.
 
     (The engine stores a gradient that an op with ``fresh_grads`` returned without calling this.)
     """
     dtype = leaf.data.dtype
-    if leaf.grad is not None:
-        np.add(leaf.grad, grad if grad.dtype == dtype else grad.astype(dtype), out=leaf.grad)
+    current = leaf._grad
+    if current is not None:
+        np.add(current.data, grad if grad.dtype == dtype else grad.astype(dtype), out=current.data)
     elif grad.dtype != dtype:
-        leaf.grad = grad.astype(dtype)
+        leaf._grad = _wrap(grad.astype(dtype))
     elif type(grad) is not np.ndarray or grad is incoming or grad.base is not None or not grad.flags.writeable:
-        leaf.grad = np.array(grad)
+        leaf._grad = _wrap(np.array(grad))
     else:
-        leaf.grad = grad
+        leaf._grad = _wrap(grad)
 
 
 def backward(root, grad=None, retain_graph=None, create_graph=False):
@@ -133,6 +135,8 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
             continue
         if ctx.freed:
             raise _freed_error(ctx)
+        if ctx.epoch != _Clock.epoch:  # something changed in place since this node was recorded
+            check_node(ctx)
         if ctx.retained is not None:
             owner = ctx.retained()
             if owner is not None:
@@ -148,8 +152,8 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
                 ig = unbroadcast(ig, inp.data.shape)
             child = inp._ctx
             if child is None:
-                if fresh and inp.grad is None and ig is not g and ig.dtype == inp.data.dtype:
-                    inp.grad = ig  # the op's new array (fresh_grads) becomes the leaf's gradient as it is
+                if fresh and inp._grad is None and ig is not g and ig.dtype == inp.data.dtype:
+                    inp._grad = _wrap(ig)  # the op's new array (fresh_grads) becomes the leaf's gradient as it is
                 else:
                     _accumulate_leaf(inp, ig, g)
                 continue
@@ -248,6 +252,8 @@ def differentiate(outputs, grad_outputs, inputs=None, retain_graph=False, create
                 continue
             if ctx.freed:
                 raise _freed_error(ctx)
+            if ctx.epoch != _Clock.epoch:
+                check_node(ctx)
             for i in node_slots.get(ctx, ()):
                 results[i] = _add(results[i], g)
             if results is None and ctx.retained is not None:

@@ -55,6 +55,33 @@ class ShapeError(GradstepError, ValueError):
     """
 
 
+class IndexingError(ShapeError, IndexError):
+    """An index a tensor does not have, e.g. ``x[5]`` for 3 rows (also an IndexError, as in PyTorch).
+
+    Being an IndexError lets ``for row in x`` and unpacking stop at the end.
+
+    >>> import gradstep
+    >>> try:
+    ...     gradstep.zeros(3)[5]
+    ... except IndexError as err:
+    ...     print(type(err).__name__)
+    IndexingError
+    """
+
+
+class InplaceError(GradstepError, RuntimeError):
+    """An in-place change autograd cannot allow, or a backward() through data changed in place since.
+
+    >>> import gradstep
+    >>> w = gradstep.tensor([1.0], requires_grad=True)
+    >>> try:
+    ...     w.add_(1.0)
+    ... except gradstep.InplaceError as err:
+    ...     print(str(err)[:61])
+    add_: a leaf tensor that requires grad (shape (1,)) cannot be
+    """
+
+
 class ArgumentError(GradstepError, ValueError):
     """An argument value an operation cannot use, e.g. ``clip`` with neither bound (also a ValueError).
 
@@ -171,6 +198,15 @@ class NotFittedError(GradstepError, ValueError, AttributeError):
     ...         print(err)
     Standardizer.transform: this Standardizer is not fitted yet; call fit(X) first
     LinearRegression.predict: this LinearRegression instance is not fitted yet; call fit(X, y) first
+    """
+
+
+class DeviceError(ArgumentError):
+    """A device other than the CPU (``device="cuda"``, ``x.to("mps")``): gradstep runs on NumPy (also a ValueError).
+
+    >>> import gradstep
+    >>> issubclass(gradstep.DeviceError, ValueError)
+    True
     """
 
 

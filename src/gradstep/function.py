@@ -39,6 +39,7 @@ import numpy as np
 from . import tracing
 from .grad_mode import _ForwardGrad, _GradMode
 from .tensor import Tensor
+from .versions import _Clock
 
 #: Every op, by name. Tests sweep this to gradcheck all of them.
 registry = {}
@@ -57,7 +58,8 @@ class Context:
     ('exp', True, [True])
     """
 
-    __slots__ = ("fn", "inputs", "needs_input_grad", "freed", "retained", "__dict__")
+    # epoch: the in-place clock when the node was recorded (gradstep.inplace checks saved arrays against it)
+    __slots__ = ("fn", "inputs", "needs_input_grad", "freed", "retained", "epoch", "__dict__")
 
     #: the array namespace backward formulas call (``ctx.xp.where``...): NumPy here, gradstep's ops
     #: under create_graph (see ops/_namespace.py and autograd/graph.py); set at the end of this module
@@ -107,7 +109,7 @@ class Function:
     ...         return (2 * ctx.x * grad,)
     >>> x = gradstep.tensor([3.0], requires_grad=True)
     >>> Square.apply(x).backward(np.ones(1, np.float32)); x.grad
-    array([6.], dtype=float32)
+    tensor([6.])
     """
 
     #: name in the registry; defaults to the lower-cased class name
@@ -162,13 +164,15 @@ class Function:
             out = _as_output_array(ctx, out)
         result = Tensor.__new__(Tensor)
         result.data = out
-        result.grad = None
+        result._grad = None
+        result._version = 0
         if True in needs and _GradMode.enabled:
             ctx.fn = cls
             ctx.inputs = inputs
             ctx.needs_input_grad = needs
             ctx.freed = False
             ctx.retained = None
+            ctx.epoch = _Clock.epoch
             result.requires_grad = True
             result._ctx = ctx
         else:

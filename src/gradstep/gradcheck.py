@@ -47,7 +47,7 @@ def gradient_pairs(fn, inputs, eps=1e-6, seed=0):
         if not x.requires_grad:
             pairs.append(None)
             continue
-        analytic = x.grad if x.grad is not None else np.zeros_like(x.data)
+        analytic = x.grad.data if x.grad is not None else np.zeros_like(x.data)
 
         def projected(value, position=position):
             nudged = list(tensors)

@@ -4,12 +4,15 @@ Operators and methods delegate to the ops in ``gradstep.ops``; this file holds
 no math of its own.
 """
 
+import collections
 import numbers
 
 import numpy as np
 
 from .dtypes import get_default_dtype
-from .errors import DTypeError
+from .errors import ArgumentError, DTypeError, ShapeError
+from .dtypes import check_device
+from .random import as_generator
 
 
 def _as_array(data, dtype=None):
@@ -33,6 +36,13 @@ def _as_array(data, dtype=None):
     return array
 
 
+def _wrap(array):
+    """A Tensor around ``array`` (no copy, no checks): for arrays gradstep made itself, such as gradients."""
+    t = Tensor.__new__(Tensor)
+    t.data, t._grad, t.requires_grad, t._ctx, t._version = array, None, False, None, 0
+    return t
+
+
 def _check_can_require_grad(array, op="tensor"):
     if array.dtype.kind not in "fc":
         raise DTypeError(
@@ -44,30 +54,57 @@ def _check_can_require_grad(array, op="tensor"):
 class Tensor:
     """An n-dimensional array with a gradient.
 
-    ``data`` is the numpy.ndarray, ``grad`` the accumulated gradient (an ndarray
+    ``data`` is the numpy.ndarray, ``grad`` the accumulated gradient (a Tensor
     of the same shape, or None), ``requires_grad`` whether backward() should
-    compute it. ``Tensor(ndarray)`` wraps the array without copying; use
-    ``gradstep.tensor`` to copy.
+    compute it, ``_version`` the number of in-place changes so far (see
+    ``gradstep.inplace``). ``Tensor(ndarray)`` wraps the array without copying;
+    use ``gradstep.tensor`` to copy.
 
     >>> import gradstep
     >>> x = gradstep.tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> y = (x * x).sum()
     >>> y.backward()
     >>> x.grad
-    array([2., 4., 6.], dtype=float32)
+    tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    # _rebased (unset until an in-place change is recorded in the graph): (clock, op) of that change
+    __slots__ = ("data", "_grad", "requires_grad", "_ctx", "_version", "_rebased", "__weakref__")
     __array_ufunc__ = None  # make ``ndarray + Tensor`` call Tensor.__radd__
 
     def __init__(self, data, requires_grad=False, dtype=None):
         # an ndarray without a dtype request is wrapped as it is (what _as_array would return)
         self.data = data if dtype is None and type(data) is np.ndarray else _as_array(data, dtype)
-        self.grad = None
+        self._grad = None
         self._ctx = None
+        self._version = 0
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
+
+    @property
+    def grad(self):
+        """The gradient accumulated by backward(): a Tensor of this tensor's shape, or None.
+
+        Assigning an ndarray wraps it in a Tensor (without copying).
+
+        >>> import gradstep
+        >>> w = gradstep.tensor([1.0, 2.0], requires_grad=True)
+        >>> (w * w).sum().backward()
+        >>> round(w.grad.norm().item(), 4)  # sqrt(2^2 + 4^2)
+        4.4721
+        >>> _ = w.grad.zero_(); w.grad
+        tensor([0., 0.])
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None and not isinstance(value, Tensor):
+            if not isinstance(value, np.ndarray):
+                raise DTypeError(f"grad: expected a Tensor, an ndarray or None, got {type(value).__name__}")
+            value = _wrap(value)
+        self._grad = value
 
     # ----- basic attributes -------------------------------------------------------
     @property
@@ -211,7 +248,7 @@ class Tensor:
         >>> import gradstep
         >>> w = gradstep.tensor([2.0], requires_grad=True)
         >>> (3 * w).sum().backward(); w.grad
-        array([3.], dtype=float32)
+        tensor([3.])
         """
         engine.backward(self, grad, retain_graph, create_graph)
 
@@ -342,6 +379,126 @@ class Tensor:
     def __ne__(self, other):
         return Tensor(self.data != _as_array(other))
 
+    # ----- in-place changes (autograd's rules: gradstep.inplace) -----------------------
+    def __iadd__(self, other):
+        return inplace.binary(self, other, "+=", ops.add, np.add)
+
+    def __isub__(self, other):
+        return inplace.binary(self, other, "-=", ops.sub, np.subtract)
+
+    def __imul__(self, other):
+        return inplace.binary(self, other, "*=", ops.mul, np.multiply)
+
+    def __itruediv__(self, other):
+        return inplace.binary(self, other, "/=", ops.div, np.true_divide)
+
+    def __setitem__(self, index, value):
+        inplace.setitem(self, index, value)
+
+    def add_(self, other, alpha=1):
+        """In place: ``self <- self + alpha * other``; returns self.
+
+        On a leaf that requires grad only under ``no_grad()`` (see ``gradstep.inplace``).
+
+        >>> import gradstep
+        >>> gradstep.ones(2).add_(gradstep.tensor([1.0, 2.0]), alpha=10).tolist()
+        [11.0, 21.0]
+        """
+        return inplace.binary(self, _scaled(other, alpha), "add_", ops.add, np.add)
+
+    def sub_(self, other, alpha=1):
+        """In place: ``self <- self - alpha * other``; returns self.
+
+        >>> import gradstep
+        >>> w = gradstep.tensor([1.0, 2.0], requires_grad=True)
+        >>> (w * w).sum().backward()
+        >>> with gradstep.no_grad():
+        ...     _ = w.sub_(w.grad, alpha=0.25)   # w <- w - 0.25 * 2w
+        >>> w.tolist(), w.requires_grad
+        ([0.5, 1.0], True)
+        """
+        return inplace.binary(self, _scaled(other, alpha), "sub_", ops.sub, np.subtract)
+
+    def mul_(self, other):
+        """In place: ``self <- self * other``; returns self.
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.0, 2.0]).mul_(3).tolist()
+        [3.0, 6.0]
+        """
+        return inplace.binary(self, other, "mul_", ops.mul, np.multiply)
+
+    def div_(self, other):
+        """In place: ``self <- self / other``; returns self.
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.0, 2.0]).div_(2).tolist()
+        [0.5, 1.0]
+        """
+        return inplace.binary(self, other, "div_", ops.div, np.true_divide)
+
+    def clamp_(self, min=None, max=None):
+        """In place: values limited to [min, max]; returns self.
+
+        >>> import gradstep
+        >>> gradstep.tensor([-2.0, 0.5, 2.0]).clamp_(-1.0, 1.0).tolist()
+        [-1.0, 0.5, 1.0]
+        """
+        if min is None and max is None:
+            raise ArgumentError(f"clamp_: give min, max or both (got neither, for a tensor of shape {self.shape})")
+        return inplace.unary(
+            self, "clamp_", lambda prev: ops.clip(prev, min, max), lambda a: np.clip(a, min, max, out=a)
+        )
+
+    def zero_(self):
+        """In place: every element 0; returns self.
+
+        >>> import gradstep
+        >>> gradstep.ones(2).zero_().tolist()
+        [0.0, 0.0]
+        """
+        return inplace.overwrite(self, "zero_", 0)
+
+    def fill_(self, value):
+        """In place: every element ``value``; returns self.
+
+        >>> import gradstep
+        >>> gradstep.zeros(2).fill_(7).tolist()
+        [7.0, 7.0]
+        """
+        return inplace.overwrite(self, "fill_", value)
+
+    def copy_(self, src):
+        """In place: the values of ``src`` (broadcast, cast to this tensor's dtype); returns self.
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 2).copy_(gradstep.tensor([1.0, 2.0])).tolist()
+        [[1.0, 2.0], [1.0, 2.0]]
+        """
+        return inplace.overwrite(self, "copy_", src)
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        """In place: samples of N(mean, std^2); ``generator`` is a seed or numpy Generator; returns self.
+
+        >>> import gradstep
+        >>> x = gradstep.zeros(1000).normal_(2.0, 0.5, generator=0)
+        >>> bool(abs(x.mean().item() - 2.0) < 0.1)
+        True
+        """
+        rng = as_generator(generator)
+        return inplace.overwrite(self, "normal_", rng.normal(mean, std, self.data.shape))
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        """In place: samples of the uniform distribution on [a, b); returns self.
+
+        >>> import gradstep
+        >>> x = gradstep.zeros(100).uniform_(-1.0, 1.0, generator=0)
+        >>> bool((x.data >= -1).all() and (x.data < 1).all())
+        True
+        """
+        rng = as_generator(generator)
+        return inplace.overwrite(self, "uniform_", rng.uniform(a, b, self.data.shape))
+
     # ----- methods: thin wrappers over gradstep.ops ---------------------------------
     def exp(self):
         """Elementwise e^x (``ops.exp``).
@@ -433,59 +590,89 @@ class Tensor:
         """
         return ops.minimum(self, other)
 
-    def sum(self, axis=None, keepdims=False):
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """Sum over ``axis`` (an int, a tuple, or None for all), optionally keeping the axes (``ops.sum``).
+
+        PyTorch's spellings ``dim=`` and ``keepdim=`` mean the same as ``axis=`` and ``keepdims=``.
 
         >>> import gradstep
         >>> gradstep.tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0).tolist()
         [4.0, 6.0]
+        >>> gradstep.tensor([[1.0, 2.0], [3.0, 4.0]]).sum(dim=1, keepdim=True).tolist()
+        [[3.0], [7.0]]
         """
-        return ops.sum(self, axis, keepdims)
+        return ops.sum(self, _axis("sum", axis, dim), _keep("sum", keepdims, keepdim))
 
-    def mean(self, axis=None, keepdims=False):
-        """Mean over ``axis`` (``ops.mean``).
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Mean over ``axis`` (``ops.mean``); ``dim=``/``keepdim=`` as in PyTorch.
 
         >>> import gradstep
         >>> gradstep.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1, keepdims=True).tolist()
         [[1.5], [3.5]]
         """
-        return ops.mean(self, axis, keepdims)
+        return ops.mean(self, _axis("mean", axis, dim), _keep("mean", keepdims, keepdim))
 
-    def max(self, axis=None, keepdims=False):
-        """Maximum over ``axis`` (``ops.max``; ties share the gradient).
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Maximum: over everything, or PyTorch's ``max(dim)`` giving ``(values, indices)``, or NumPy's ``max(axis=)``.
 
-        >>> import gradstep
-        >>> gradstep.tensor([[1.0, 5.0], [3.0, 4.0]]).max(axis=1).tolist()
-        [5.0, 4.0]
-        """
-        return ops.max(self, axis, keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        """Minimum over ``axis`` (``ops.min``; ties share the gradient).
+        ``x.max()`` is the largest element; ``x.max(1)`` / ``x.max(dim=1)`` a
+        named tuple ``(values, indices)`` as in PyTorch; ``x.max(axis=1)``
+        the values only, as in NumPy; ``x.max(other_tensor)`` the elementwise
+        maximum. Ties share the gradient (``ops.max``).
 
         >>> import gradstep
-        >>> gradstep.tensor([[1.0, 5.0], [3.0, 4.0]]).min().item()
-        1.0
+        >>> x = gradstep.tensor([[1.0, 5.0], [3.0, 4.0]])
+        >>> x.max(axis=1).tolist(), x.max().item()
+        ([5.0, 4.0], 5.0)
+        >>> values, indices = x.max(dim=1); values.tolist(), indices.tolist()
+        ([5.0, 4.0], [1, 1])
         """
-        return ops.min(self, axis, keepdims)
+        return _extremum(self, "max", ops.max, ops.maximum, np.argmax, dim, keepdim, axis, keepdims)
 
-    def argmax(self, axis=None):
-        """Indices of the maxima (an integer tensor, not differentiable).
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Minimum, with the same forms as ``max`` (``(values, indices)`` for ``min(dim)``).
+
+        >>> import gradstep
+        >>> x = gradstep.tensor([[1.0, 5.0], [3.0, 4.0]])
+        >>> x.min().item(), x.min(0).indices.tolist()
+        (1.0, [0, 1])
+        """
+        return _extremum(self, "min", ops.min, ops.minimum, np.argmin, dim, keepdim, axis, keepdims)
+
+    def norm(self, p=2, axis=None, keepdims=False):
+        """The ``p``-norm (sum |x|^p)^(1/p) over ``axis`` (all elements by default); p may be inf.
+
+        >>> import gradstep
+        >>> gradstep.tensor([3.0, -4.0]).norm().item()
+        5.0
+        >>> gradstep.tensor([3.0, -4.0]).norm(1).item(), gradstep.tensor([3.0, -4.0]).norm(float("inf")).item()
+        (7.0, 4.0)
+        """
+        if p == 2:
+            return ops.sqrt(ops.sum(self * self, axis, keepdims))  # ||x||_2 = sqrt(sum x^2)
+        if p == float("inf"):
+            return ops.max(ops.abs(self), axis, keepdims)  # ||x||_inf = max |x|
+        if p == 1:
+            return ops.sum(ops.abs(self), axis, keepdims)  # ||x||_1 = sum |x|
+        return ops.sum(ops.abs(self) ** p, axis, keepdims) ** (1.0 / p)
+
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Indices of the maxima (an integer tensor, not differentiable); ``dim=``/``keepdim=`` accepted.
 
         >>> import gradstep
         >>> gradstep.tensor([[1.0, 3.0], [4.0, 2.0]]).argmax(axis=1).tolist()
         [1, 0]
         """
-        return Tensor(np.argmax(self.data, axis=axis))
+        return Tensor(np.argmax(self.data, axis=_axis("argmax", axis, dim), keepdims=_keep("argmax", keepdims, keepdim)))
 
-    def argmin(self, axis=None):
-        """Indices of the minima (an integer tensor, not differentiable).
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Indices of the minima (an integer tensor, not differentiable); ``dim=``/``keepdim=`` accepted.
 
         >>> import gradstep
-        >>> gradstep.tensor([[1.0, 3.0], [4.0, 2.0]]).argmin(axis=1).tolist()
+        >>> gradstep.tensor([[1.0, 3.0], [4.0, 2.0]]).argmin(dim=1).tolist()
         [0, 1]
         """
-        return Tensor(np.argmin(self.data, axis=axis))
+        return Tensor(np.argmin(self.data, axis=_axis("argmin", axis, dim), keepdims=_keep("argmin", keepdims, keepdim)))
 
     def matmul(self, other):
         """Matrix product ``self @ other`` (``ops.matmul``: 1-D, 2-D and batched).
@@ -514,14 +701,15 @@ class Tensor:
         """
         return ops.reshape(self, *shape)
 
-    def flatten(self, start_axis=0, end_axis=-1):
+    def flatten(self, start_axis=0, end_axis=-1, *, start_dim=None, end_dim=None):
         """Merge axes ``start_axis`` .. ``end_axis`` into one (``ops.flatten``).
 
         >>> import gradstep
         >>> gradstep.zeros(8, 28, 28).flatten(1).shape
         (8, 784)
         """
-        return ops.flatten(self, start_axis, end_axis)
+        start = _axis("flatten", start_axis, start_dim, default=0)
+        return ops.flatten(self, start, _axis("flatten", end_axis, end_dim, default=-1))
 
     def broadcast_to(self, shape):
         """Broadcast to ``shape``; the gradient is summed back (``ops.broadcast_to``).
@@ -541,14 +729,173 @@ class Tensor:
         """
         return ops.expand_dims(self, axis)
 
-    def squeeze(self, axis=None):
+    def squeeze(self, axis=None, *, dim=None):
         """Remove axes of size 1 (all of them, or ``axis``) (``ops.squeeze``).
 
         >>> import gradstep
         >>> gradstep.zeros(3, 1).squeeze().shape
         (3,)
         """
-        return ops.squeeze(self, axis)
+        return ops.squeeze(self, _axis("squeeze", axis, dim))
+
+    def sin(self):
+        """Elementwise sine (``ops.sin``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([0.0]).sin().tolist()
+        [0.0]
+        """
+        return ops.sin(self)
+
+    def cos(self):
+        """Elementwise cosine (``ops.cos``).
+
+        >>> import gradstep
+        >>> gradstep.tensor([0.0]).cos().tolist()
+        [1.0]
+        """
+        return ops.cos(self)
+
+    def clamp(self, min=None, max=None):
+        """PyTorch's name of ``clip``: values limited to [min, max].
+
+        >>> import gradstep
+        >>> gradstep.tensor([-2.0, 2.0]).clamp(min=0.0).tolist()
+        [0.0, 2.0]
+        """
+        return ops.clip(self, min, max)
+
+    # ----- PyTorch's shape and copy methods ---------------------------------------------
+    def __iter__(self):
+        """Iterate over the first dimension (each item a differentiable ``self[i]``).
+
+        >>> import gradstep
+        >>> a, b = gradstep.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> b.tolist()
+        [3.0, 4.0]
+        """
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        for i in range(self.data.shape[0]):
+            yield ops.getitem(self, i)
+
+    def numel(self):
+        """Number of elements (PyTorch's name of ``size``).
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 3).numel()
+        6
+        """
+        return self.data.size
+
+    def dim(self):
+        """Number of dimensions (PyTorch's name of ``ndim``).
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 3).dim()
+        2
+        """
+        return self.data.ndim
+
+    def view(self, *shape):
+        """Same values in another shape (``reshape``; NumPy copies when it must, PyTorch would refuse).
+
+        >>> import gradstep
+        >>> gradstep.arange(6.0).view(2, 3).shape
+        (2, 3)
+        """
+        return ops.reshape(self, *shape)
+
+    def permute(self, *dims):
+        """The axes in the order ``dims`` (``transpose`` with axes).
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 3, 4).permute(2, 0, 1).shape
+        (4, 2, 3)
+        """
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = tuple(dims[0])
+        if sorted(d % max(self.data.ndim, 1) for d in dims) != list(range(self.data.ndim)):
+            raise ShapeError(f"permute: dims {dims} are not a permutation of the {self.data.ndim} axes of shape {self.shape}")
+        return ops.transpose(self, *dims)
+
+    def t(self):
+        """Transpose of a matrix (0-D and 1-D tensors are returned as they are, as in PyTorch).
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 3).t().shape
+        (3, 2)
+        """
+        if self.data.ndim > 2:
+            raise ShapeError(f"t: expects a tensor of at most 2 dimensions, got shape {self.shape}; use permute")
+        return self if self.data.ndim < 2 else ops.transpose(self)
+
+    def unsqueeze(self, dim):
+        """Insert an axis of size 1 at ``dim`` (``expand_dims``).
+
+        >>> import gradstep
+        >>> gradstep.zeros(3).unsqueeze(1).shape
+        (3, 1)
+        """
+        return ops.expand_dims(self, dim)
+
+    def clone(self):
+        """A copy that stays in the graph (the gradient flows back to self).
+
+        >>> import gradstep
+        >>> x = gradstep.tensor([1.0], requires_grad=True)
+        >>> y = x.clone(); y.data is x.data, y.requires_grad
+        (False, True)
+        """
+        return ops.astype(self, self.data.dtype)  # astype copies; d(copy)/dx = 1
+
+    @property
+    def device(self):
+        """Always "cpu": gradstep computes with NumPy on the CPU.
+
+        >>> import gradstep
+        >>> gradstep.zeros(1).device
+        'cpu'
+        """
+        return "cpu"
+
+    def cpu(self):
+        """Self (gradstep tensors live on the CPU).
+
+        >>> import gradstep
+        >>> x = gradstep.zeros(1); x.cpu() is x
+        True
+        """
+        return self
+
+    def cuda(self, *args, **kwargs):
+        """Always a DeviceError: gradstep runs on the CPU."""
+        check_device("cuda", "cuda")
+
+    def to(self, *args, **kwargs):
+        """PyTorch's ``to``: a device (only "cpu"), a dtype, or another tensor's dtype; self when nothing changes.
+
+        >>> import gradstep
+        >>> x = gradstep.zeros(2)
+        >>> x.to("cpu") is x, x.to(gradstep.float64).dtype
+        (True, dtype('float64'))
+        """
+        dtype = kwargs.pop("dtype", None)
+        device = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None), kwargs.pop("copy", None)
+        if kwargs:
+            raise ArgumentError(f"to: unexpected arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.data.dtype
+            elif isinstance(arg, str):
+                device = arg
+            else:
+                dtype = arg
+        check_device(device, "to")
+        if dtype is None or np.dtype(dtype) == self.data.dtype:
+            return self
+        return self.astype(dtype)
 
     def sigmoid(self):
         """Logistic sigmoid 1 / (1 + e^-x), stable for large |x| (``ops.sigmoid``).
@@ -604,25 +951,71 @@ class Tensor:
         """
         return ops.softplus(self)
 
-    def softmax(self, axis=-1):
+    def softmax(self, axis=-1, *, dim=None):
         """e^x / sum(e^x) along ``axis`` (``ops.softmax``).
 
         >>> import gradstep
         >>> gradstep.tensor([[0.0, 0.0]]).softmax(axis=1).tolist()
         [[0.5, 0.5]]
         """
-        return ops.softmax(self, axis)
+        return ops.softmax(self, _axis("softmax", axis, dim, default=-1))
 
-    def log_softmax(self, axis=-1):
+    def log_softmax(self, axis=-1, *, dim=None):
         """x - logsumexp(x) along ``axis``, never log(softmax(x)) (``ops.log_softmax``).
 
         >>> import gradstep
         >>> round(gradstep.tensor([[0.0, 0.0]]).log_softmax().data[0, 0].item(), 6)  # log(1/2)
         -0.693147
         """
-        return ops.log_softmax(self, axis)
+        return ops.log_softmax(self, _axis("log_softmax", axis, dim, default=-1))
+
+
+def _axis(op, axis, dim, default=None):
+    """``axis`` or its PyTorch spelling ``dim`` (giving both, differently, is an error)."""
+    if dim is None:
+        return axis
+    if axis is not default and axis != dim:
+        raise ArgumentError(f"{op}: got axis={axis!r} and dim={dim!r}; give one of them (they mean the same)")
+    return dim
+
+
+def _keep(op, keepdims, keepdim):
+    """``keepdims`` or its PyTorch spelling ``keepdim``."""
+    if keepdim is None:
+        return keepdims
+    if keepdims and not keepdim:
+        raise ArgumentError(f"{op}: got keepdims={keepdims!r} and keepdim={keepdim!r}; give one of them")
+    return bool(keepdim)
+
+
+#: what ``max(dim)`` / ``min(dim)`` return, as PyTorch's torch.return_types.max
+ValuesIndices = collections.namedtuple("ValuesIndices", ["values", "indices"])
+
+
+def _extremum(x, op, reduce, elementwise, arg, dim, keepdim, axis, keepdims):
+    """The forms of Tensor.max / Tensor.min (see Tensor.max)."""
+    if isinstance(dim, Tensor):
+        return elementwise(x, dim)
+    if axis is not None or keepdims is not None:
+        if dim is not None:
+            raise ArgumentError(f"{op}: got dim={dim!r} and axis={axis!r}; give one of them")
+        return reduce(x, axis, bool(keepdims))
+    if dim is None:
+        return reduce(x, None, False)
+    if not isinstance(dim, (int, np.integer)):
+        raise ArgumentError(f"{op}: dim must be an int (for several axes use axis=), got {dim!r}")
+    values = reduce(x, dim, keepdim)
+    return ValuesIndices(values, Tensor(arg(x.data, axis=dim, keepdims=bool(keepdim))))
+
+
+def _scaled(other, alpha):
+    """``alpha * other`` for add_/sub_ (``other`` itself when alpha is 1)."""
+    if alpha == 1:
+        return other
+    return other * alpha if isinstance(other, Tensor) else np.multiply(np.asarray(other), alpha)
 
 
 # Bound at the end: the ops import Tensor from this module.
 from . import engine  # noqa: E402
 from . import ops  # noqa: E402
+from . import inplace  # noqa: E402

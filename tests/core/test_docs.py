@@ -15,8 +15,8 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "autodiff.md"
 @pytest.mark.skipif(not DOC.exists(), reason="docs/autodiff.md is not in this checkout")
 def test_autodiff_page_examples_run():
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
-    assert len(blocks) == 7
-    tensors, op, check, *derivatives = blocks
+    assert len(blocks) == 8
+    tensors, op, inplace, check, *derivatives = blocks
 
     namespace = {}
     exec(compile(tensors, str(DOC), "exec"), namespace)
@@ -33,6 +33,11 @@ def test_autodiff_page_examples_run():
     c = gradstep.tensor([5.0], requires_grad=True)
     Mul.apply(a, c).sum().backward()
     assert a.grad.tolist() == [5.0] and c.grad.tolist() == [2.0]  # dy/da = b, dy/db = a
+
+    inplace_namespace = {"gradstep": gradstep}
+    exec(compile(inplace, str(DOC), "exec"), inplace_namespace)
+    w = inplace_namespace["w"]
+    assert w.tolist() == pytest.approx([0.8, 1.6]) and w.grad.tolist() == [0.0, 0.0]  # w - 0.1 * 2w, then zeroed
 
     np.random.seed(0)  # the page's example draws from NumPy's global generator
     exec(compile(check, str(DOC), "exec"), {"gradstep": gradstep, "np": np})

@@ -127,7 +127,7 @@ def test_every_linear_model_steps_along_the_autodiff_gradient(model_class, rng):
 
     W, b = model._module.weight, model._module.bias
     loss, _ = delta_rule(model._module, model._score_loss, alpha)(X_std, t)
-    closed_form = [np.array(W.grad), np.array(b.grad)]
+    closed_form = [np.array(getattr(W.grad, 'data', W.grad)), np.array(getattr(b.grad, 'data', b.grad))]
     W.grad = b.grad = None
     graph_loss = _graph_loss(model, X_std, t, alpha)
     graph_loss.backward()

@@ -51,7 +51,7 @@ def test_cross_entropy_labels_of_any_integer_dtype_give_the_same_loss_and_gradie
         z = logits()
         loss = F.cross_entropy(z, gradstep.tensor(Y.astype(dtype)))
         loss.backward()
-        results.append((loss.data.tobytes(), z.grad.tobytes()))
+        results.append((loss.data.tobytes(), z.grad.data.tobytes()))
     assert results[0] == results[1] == results[2]
 
 
@@ -121,7 +121,7 @@ def test_cross_entropy_is_finite_for_logits_of_1e4_and_stays_float32():
     # sample 0: logsumexp = 1e4, minus z_1 = -1e4 -> 2e4; sample 1: 0
     assert loss.item() == pytest.approx(1e4)
     loss.backward()
-    assert z.grad.dtype == np.float32 and np.isfinite(z.grad).all()
+    assert z.grad.dtype == np.float32 and np.isfinite(z.grad.data).all()
     np.testing.assert_allclose(z.grad, [[0.5, -0.5, 0.0], [0.0, 0.0, 0.0]], atol=1e-7)
     t = gradstep.tensor([[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]], dtype=np.float64)  # cast to the logits' float32
     assert F.cross_entropy(z, t).dtype == np.float32
@@ -165,7 +165,7 @@ def test_bce_on_probabilities_is_clamped_and_finite():
     losses = F.binary_cross_entropy(p, gradstep.tensor([1.0, 0.0, 0.0]), reduction="none")
     np.testing.assert_allclose(losses.data, [100.0, 100.0, 0.0])  # log clamped at -100, as PyTorch
     losses.sum().backward()
-    assert np.isfinite(p.grad).all() and p.grad[0] < 0 < p.grad[1]
+    assert np.isfinite(p.grad.data).all() and p.grad.data[0] < 0 < p.grad.data[1]
 
 
 def test_bce_gradient_matches_the_math():

@@ -120,7 +120,7 @@ def test_zero_grad_to_none_and_to_zero_in_place():
     grads = [p.grad for p in net.parameters()]
     assert all(g is not None for g in grads)
     net.zero_grad(set_to_none=False)
-    assert all(p.grad is g and not g.any() for p, g in zip(net.parameters(), grads))
+    assert all(p.grad is g and not g.data.any() for p, g in zip(net.parameters(), grads))
     net.zero_grad()
     assert all(p.grad is None for p in net.parameters())
 

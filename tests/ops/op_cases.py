@@ -166,6 +166,15 @@ def scatter_case(data, rng):
     return (lambda v: Scatter.apply(v, shape=s, index=index)), [normal(rng, values_shape)]
 
 
+def index_put_case(data, rng):
+    s = shape(data, min_dims=1)
+    kind = data.draw(st.sampled_from(["int", "slice", "mask"]), label="index kind")
+    index = {"int": -1, "slice": slice(None, None, 2), "mask": rng.standard_normal(s) > 0}[kind]
+    target = np.shape(np.zeros(s)[index])
+    value_shape = data.draw(st.sampled_from([target, target[1:], ()]), label="value shape")  # broadcast values too
+    return (lambda x, v: ops.index_put(x, index, v)), [normal(rng, s), normal(rng, value_shape)]
+
+
 def concatenate_case(data, rng):
     s = shape(data, min_dims=1)
     axis = data.draw(st.integers(0, len(s) - 1), label="axis")
@@ -259,6 +268,7 @@ CASES = {
     "reshape": reshape_case,
     "getitem": getitem_case,
     "scatter": scatter_case,
+    "index_put": index_put_case,
     "concatenate": concatenate_case,
     "stack": stack_case,
     "broadcast_to": broadcast_to_case,

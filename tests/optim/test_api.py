@@ -57,7 +57,7 @@ def test_updates_are_in_place():
     assert opt.state[params[0]]["exp_avg"] is state
 
 
-def test_compute_gradients_returns_grads_as_arrays_and_none_for_unused():
+def test_compute_gradients_returns_grads_as_tensors_and_none_for_unused():
     params, loss, (x, y) = make_problem()
     W, b, _ = params
     opt = SGD(params, lr=0.1)
@@ -66,7 +66,7 @@ def test_compute_gradients_returns_grads_as_arrays_and_none_for_unused():
     assert [p for _, p in grads_and_vars] == params
     g_W, g_b, g_u = (g for g, _ in grads_and_vars)
     assert g_u is None
-    assert isinstance(g_W, np.ndarray) and g_W.shape == (3, 2)
+    assert isinstance(g_W, gradstep.Tensor) and g_W is W.grad and g_W.shape == (3, 2)
     # L = sum(r^2) with r = xW + b - y:  dL/dW = 2 x^T r,  dL/db = 2 sum_rows(r)
     r = x @ W.data + b.data - y
     np.testing.assert_allclose(g_W, 2 * x.T @ r, rtol=1e-5)

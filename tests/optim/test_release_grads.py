@@ -45,7 +45,7 @@ def test_release_sets_the_used_gradients_to_none_and_keeps_them_otherwise(name):
 def test_without_release_the_gradient_array_is_left_untouched():
     w = gradstep.tensor([1.0, -2.0], requires_grad=True)
     (w * w).sum().backward()
-    grad, before = w.grad, w.grad.copy()
+    grad, before = w.grad, w.grad.data.copy()
     SGD([w], lr=0.1).step()
     assert w.grad is grad
     np.testing.assert_array_equal(grad, before)  # 2w, not 0.1 * 2w

@@ -222,7 +222,7 @@ def test_divergence_message_without_a_learning_rate():
 
         def step(self):
             for p in self.params:
-                p.data -= 1e4 * p.grad
+                p.data -= 1e4 * p.grad.data
             self.global_step += 1
 
     rng = np.random.default_rng(0)

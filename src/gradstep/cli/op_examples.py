@@ -130,6 +130,7 @@ EXAMPLES = {
     "reshape": lambda rng: ((lambda x: ops.reshape(x, 4, 3)), [_normal(rng, 3, 4)]),
     "getitem": _getitem,
     "scatter": lambda rng: ((lambda v: Scatter.apply(v, shape=(4, 3), index=np.array([0, 0, 2]))), [_normal(rng, 3, 3)]),
+    "index_put": lambda rng: ((lambda x, v: ops.index_put(x, (slice(None), 1), v)), [_normal(rng, 3, 4), _normal(rng, 3)]),
     "concatenate": lambda rng: ((lambda a, b: ops.concatenate([a, b], axis=1)), [_normal(rng, 3, 4), _normal(rng, 3, 2)]),
     "stack": lambda rng: ((lambda a, b: ops.stack([a, b], axis=1)), [_normal(rng, 3, 4), _normal(rng, 3, 4)]),
     "broadcast_to": lambda rng: ((lambda x: ops.broadcast_to(x, (2, 3, 4))), [_normal(rng, 3, 1)]),

@@ -37,7 +37,7 @@ def descend(lr, steps, x0=0.0):
     for _ in range(steps):
         x.grad = None
         J(x).backward()
-        x.data = x.data - lr * x.grad  # x <- x - eta J'(x)
+        x.data = x.data - lr * x.grad.data  # x <- x - eta J'(x)
         path.append(float(x.data))
     return path
 

@@ -77,7 +77,7 @@ def gradient_descent(X, y, steps, lr):
         loss = mse(Xt, yt, w)
         loss.backward()
         curve.append(float(loss.data))
-        w.data = w.data - lr * w.grad  # w <- w - eta dL/dw
+        w.data = w.data - lr * w.grad.data  # w <- w - eta dL/dw
     return curve
 
 

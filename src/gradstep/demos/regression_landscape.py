@@ -69,8 +69,8 @@ def descend(x, y, lr, epochs, batch_size, seed, start=START):
             loss = ((w * Tensor(x[idx]) + b - Tensor(y[idx])) ** 2).mean()
             loss.backward()
             # (w, b) <- (w, b) - eta * dL/d(w, b)
-            w.data = w.data - lr * w.grad
-            b.data = b.data - lr * b.grad
+            w.data = w.data - lr * w.grad.data
+            b.data = b.data - lr * b.grad.data
             path.append((float(w.data), float(b.data)))
     return np.array(path)
 

@@ -260,7 +260,7 @@ class LinearGDModel(BaseEstimator):
                 p.data[...] = x[offset : offset + size].reshape(shape)
                 offset += size
             loss, _ = step(X_std, t)
-            grad = np.concatenate([np.asarray(p.grad).ravel() for p in params])
+            grad = np.concatenate([np.asarray(getattr(p.grad, "data", p.grad)).ravel() for p in params])
             return loss, grad
 
         x0 = np.concatenate([p.data.ravel() for p in params])

@@ -51,7 +51,7 @@ def perceptron_rule(module):
     >>> import numpy as np
     >>> m = LinearScores(2, 1)
     >>> step = perceptron_rule(m)
-    >>> step(np.array([[1.0, 2.0]]), np.array([1])), m.weight.grad.ravel().tolist(), m.bias.grad.tolist()
+    >>> step(np.array([[1.0, 2.0]]), np.array([1])), m.weight.grad.data.ravel().tolist(), m.bias.grad.data.tolist()
     ((1.0, array([[0.]])), [-1.0, -2.0], [-1.0])
     """
     W, b = module.weight, module.bias

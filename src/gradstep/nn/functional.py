@@ -324,7 +324,7 @@ def cross_entropy(input, target, weight=None, reduction="mean"):
     >>> round(loss.item(), 4)   # log 2
     0.6931
     >>> loss.backward(); z.grad  # softmax - onehot
-    array([[ 0.5, -0.5]], dtype=float32)
+    tensor([[ 0.5, -0.5]])
     """
     op = "cross_entropy"
     _check_reduction(op, reduction)

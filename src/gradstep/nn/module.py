@@ -305,7 +305,7 @@ class Module:
             if set_to_none:
                 param.grad = None
             elif param.grad is not None:
-                param.grad.fill(0)
+                param.grad.zero_()
 
     def requires_grad_(self, requires_grad=True):
         """Freeze (False) or unfreeze (True) every parameter; returns self.

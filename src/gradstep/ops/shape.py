@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import IndexingError, ShapeError
 from ..function import Function
 from ._lift import as_tensor
 
@@ -79,6 +79,38 @@ class Scatter(Function):
     @staticmethod
     def jvp(ctx, dx):
         return ctx.xp.scatter(dx, ctx.out.shape, ctx.index)
+
+
+class IndexPut(Function):
+    """The graph node of ``ops.index_put`` (``x[index] = value`` recorded in the graph).
+
+    >>> import gradstep
+    >>> y = gradstep.ops.index_put(gradstep.zeros(3, requires_grad=True), 1, gradstep.tensor(5.0))
+    >>> y.tolist(), y._ctx.fn is IndexPut
+    ([0.0, 5.0, 0.0], True)
+    """
+    # Y = X with Y[index] = V ;  dL/dX = dL/dY with 0 at index, dL/dV = dL/dY[index] (summed to V's shape)
+    name = "index_put"
+
+    @staticmethod
+    def forward(ctx, x, value, index=None):
+        ctx.index = index
+        ctx.written = np.zeros(x.shape, dtype=bool)
+        ctx.written[index] = True
+        out = x.copy()
+        out[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.xp.where(ctx.written, 0, grad), grad[ctx.index]
+
+    # dY = dX with dY[index] = dV
+    @staticmethod
+    def jvp(ctx, dx, dv):
+        out = np.array(dx, dtype=ctx.out.dtype)
+        out[ctx.index] = dv
+        return out
 
 
 class Concatenate(Function):
@@ -260,8 +292,33 @@ def getitem(x, index):
     try:
         np.broadcast_to(0, x.shape)[index]
     except IndexError as err:
-        raise ShapeError(f"getitem: index {index!r} is invalid for shape {x.shape}: {err}") from None
+        raise IndexingError(f"getitem: index {index!r} is invalid for shape {x.shape}: {err}") from None
     return GetItem.apply(x, index=index)
+
+
+def index_put(x, index, value):
+    """A copy of ``x`` with ``value`` (broadcast) written at ``index``: ``x[index] = value`` as a graph op.
+
+    >>> import gradstep
+    >>> gradstep.ops.index_put(gradstep.zeros(2, 2), (0, slice(None)), 1.0).tolist()
+    [[1.0, 1.0], [0.0, 0.0]]
+    """
+    x = as_tensor(x)
+    value = as_tensor(value, like=x)
+    index = _index_data(index)
+    try:
+        target = np.broadcast_to(0, x.shape)[index]
+    except IndexError as err:
+        raise IndexingError(f"index_put: index {index!r} is invalid for shape {x.shape}: {err}") from None
+    try:
+        np.broadcast_to(value.data, np.shape(target))
+    except ValueError:
+        raise ShapeError(f"index_put: a value of shape {value.shape} cannot fill x{_show(index)} of shape {np.shape(target)}") from None
+    return IndexPut.apply(x, value, index=index)
+
+
+def _show(index):
+    return "[" + ", ".join(map(repr, index if isinstance(index, tuple) else (index,))) + "]"
 
 
 def _check_same_shapes(op, xs, axis, skip_axis):

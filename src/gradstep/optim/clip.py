@@ -15,7 +15,7 @@ from .optimizer import OptimizerError
 
 
 def _grads(items, where):
-    """The gradient arrays (None skipped) of params or of (grad, param) pairs."""
+    """The gradient arrays (None skipped) of params or of (grad, param) pairs (a grad is a Tensor or an ndarray)."""
     if isinstance(items, Tensor):
         items = [items]
     grads = []
@@ -30,6 +30,8 @@ def _grads(items, where):
             )
         if grad is None:
             continue
+        if isinstance(grad, Tensor):
+            grad = grad.data
         if not isinstance(grad, np.ndarray) or not grad.flags.writeable:
             raise OptimizerError(f"{where}: gradient {i} must be a writeable ndarray to be clipped in place")
         grads.append(grad)
@@ -51,7 +53,7 @@ def clip_grad_norm(params_or_grads_and_vars, max_norm, norm_type=2.0):
     >>> w.grad = np.array([3.0, 4.0], dtype=np.float32)
     >>> clip_grad_norm([w], max_norm=1.0)
     5.0
-    >>> np.round(w.grad, 4)
+    >>> np.round(w.grad.numpy(), 4)
     array([0.6, 0.8], dtype=float32)
     """
     where = "clip_grad_norm"
@@ -84,7 +86,7 @@ def clip_grad_value(params_or_grads_and_vars, clip_value):
     >>> w = gradstep.zeros(3, requires_grad=True)
     >>> w.grad = np.array([-5.0, 0.5, 2.0], dtype=np.float32)
     >>> clip_grad_value([w], 1.0); w.grad
-    array([-1. ,  0.5,  1. ], dtype=float32)
+    tensor([-1. ,  0.5,  1. ])
     """
     where = "clip_grad_value"
     if not isinstance(clip_value, numbers.Real) or isinstance(clip_value, bool) or not clip_value >= 0:

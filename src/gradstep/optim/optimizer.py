@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import OptimizerError, ShapeError
 from ..tensor import Tensor
+from ..versions import note_write
 
 
 def _is_number(value):
@@ -249,7 +250,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 elif p.grad is not None:
-                    p.grad.fill(0)
+                    p.grad.zero_()
 
     def step(self, closure=None, release_grads=False):
         """Update every parameter that has a gradient, then increment ``global_step``.
@@ -287,17 +288,25 @@ class Optimizer:
         """Update the parameters that have a gradient; count the step.
 
         ``grads`` maps id(parameter) -> gradient ndarray; without it, each
-        parameter's ``.grad`` is its gradient. Everything is checked before any
-        parameter changes. ``release``: the ``.grad`` arrays may serve as
-        scratch (see ``_scratch_or_grad``) and are set to None afterwards.
+        parameter's ``.grad`` (a Tensor) holds its gradient. Everything is
+        checked before any parameter changes. ``release``: the ``.grad`` arrays
+        may serve as scratch (see ``_scratch_or_grad``) and are set to None
+        afterwards. Each updated parameter's version counter is bumped, so a
+        backward() through a graph that saved its old value refuses.
         """
         work = []
         for g, group in enumerate(self.param_groups):
             lr = self._group_lr(group)
             for i, p in enumerate(group["params"]):
-                grad = p.grad if grads is None else grads.get(id(p))
-                if grad is None:
-                    continue
+                if grads is None:
+                    grad = p._grad
+                    if grad is None:
+                        continue
+                    grad = grad.data
+                else:
+                    grad = grads.get(id(p))
+                    if grad is None:
+                        continue
                 if grad.shape != p.data.shape:
                     raise ShapeError(
                         f"{self._name}.step: the gradient of parameter {i} of group {g} has shape {grad.shape}, "
@@ -311,6 +320,8 @@ class Optimizer:
                 if state is None:
                     state = self.state[p] = self._init_state(p, group)
                 self._update(p, grad, group, state, lr)
+                p._version += 1
+                note_write(p.data, f"{self._name}.step")
         finally:
             self._releasing = False
         if release:
@@ -324,7 +335,13 @@ class Optimizer:
         Only for writes after which ``_update`` reads ``grad`` no more except
         element by element in the same ufunc (``np.multiply(g, lr, out=g)``).
         """
-        if self._releasing and grad is p.grad and grad.flags.writeable and grad.dtype == p.data.dtype:
+        if (
+            self._releasing
+            and p._grad is not None
+            and grad is p._grad.data
+            and grad.flags.writeable
+            and grad.dtype == p.data.dtype
+        ):
             return grad
         return self._buffer(p, 1)
 
@@ -347,8 +364,10 @@ class Optimizer:
     def compute_gradients(self, loss, params=None):
         """Zero the gradients, run ``loss.backward()`` and return ``[(grad, param), ...]``.
 
-        ``params`` defaults to every parameter of the optimizer. A parameter the
-        loss does not depend on gets ``None`` as its gradient.
+        Each grad is the parameter's ``.grad`` Tensor (edit it in place, or put
+        another Tensor or ndarray in the pair). ``params`` defaults to every
+        parameter of the optimizer. A parameter the loss does not depend on
+        gets ``None`` as its gradient.
 
         >>> import gradstep
         >>> from gradstep.optim import SGD
@@ -401,7 +420,7 @@ class Optimizer:
                 )
             if grad is None:
                 continue
-            grad = np.asarray(grad)
+            grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
             if grad.shape != p.data.shape:
                 raise ShapeError(
                     f"{self._name}.apply_gradients: gradient {i} has shape {grad.shape} but its parameter "
@@ -412,14 +431,18 @@ class Optimizer:
 
     @staticmethod
     def _set_grad(p, grad):
-        """Make ``grad`` the parameter's ``.grad`` (copied into the existing buffer when there is one)."""
-        if grad is p.grad:
+        """Make the array ``grad`` the parameter's ``.grad`` (copied into the existing buffer when there is one).
+
+        Returns the array the update reads.
+        """
+        current = p._grad
+        if current is not None and grad is current.data:
             return grad
-        if p.grad is not None and p.grad.shape == grad.shape and p.grad.flags.writeable:
-            np.copyto(p.grad, grad)
+        if current is not None and current.data.shape == grad.shape and current.data.flags.writeable:
+            np.copyto(current.data, grad)
         else:
             p.grad = np.array(grad, dtype=p.data.dtype)
-        return p.grad
+        return p._grad.data
 
     def minimize(self, loss, params=None):
         """``apply_gradients(compute_gradients(loss, params))``: one update that lowers ``loss``.

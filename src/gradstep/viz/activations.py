@@ -44,7 +44,7 @@ def activation_curves(names=ACTIVATIONS, z=None, negative_slope=0.1):
         t = Tensor(z.copy(), requires_grad=True)
         a = functions[name](t)
         a.sum().backward()
-        curves[name] = (a.data, t.grad)
+        curves[name] = (a.data, t.grad.data)
     return curves
 
 

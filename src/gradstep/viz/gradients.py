@@ -32,7 +32,7 @@ def gradient_norms(model):
             continue
         if param.grad is None:
             raise GradstepError(f"gradient_norms: parameter {name!r} of shape {param.shape} has no gradient; call backward() first")
-        norms[name] = float(np.linalg.norm(param.grad))
+        norms[name] = float(np.linalg.norm(param.grad.data))
     if not norms:
         raise GradstepError("gradient_norms: the model has no weight matrices (parameters with 2 or more dimensions)")
     return norms

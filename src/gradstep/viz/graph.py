@@ -327,7 +327,7 @@ def draw_graph(tensor, names=None, max_elements=6, path=None):
                 kind, op = "op", t._ctx.fn.name
             else:
                 kind, op = ("param" if t.requires_grad else "const"), ""
-            nodes[key] = GraphNode(key, kind, op, name_of.get(id(t), ""), t.data, t.grad, freed)
+            nodes[key] = GraphNode(key, kind, op, name_of.get(id(t), ""), t.data, None if t.grad is None else t.grad.data, freed)
         return keys[id(t)]
 
     order = [] if tensor._ctx is None else topological_order(tensor._ctx)
