@@ -101,12 +101,12 @@ def main():
     args = parser.parse_args()
 
     X, y, params = make_problem()
-    tensors = [gradstep.Tensor(p.copy(), requires_grad=True) for p in params]
+    tensors = [gradstep.Tensor(p.T.copy(), requires_grad=True) for p in params]  # weights (out, in) for ops.linear
     loss_g = gradstep_step(X, y, tensors)
     loss_n, grads_n = numpy_step(X, y, params)
     assert abs(loss_g - loss_n) < 1e-5, (loss_g, loss_n)
     for t, g in zip(tensors, grads_n):
-        assert np.allclose(t.grad, g, atol=1e-5), "gradstep and NumPy gradients differ"
+        assert np.allclose(np.transpose(t.grad), g, atol=1e-5), "gradstep and NumPy gradients differ"
 
     runners = {"gradstep": lambda: gradstep_step(X, y, tensors), "numpy": lambda: numpy_step(X, y, params)}
     for run in runners.values():  # warm up

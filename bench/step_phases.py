@@ -49,8 +49,8 @@ def main():
 
         layers, params = [], mlp.initial_params()
         for W, b in zip(params[::2], params[1::2]):
-            linear = nn.Linear(*W.shape, dtype=np.float32)
-            linear.weight.data[...], linear.bias.data[...] = W, b
+            linear = nn.Linear(*W.shape, dtype=np.float32)  # W is (in, out); nn.Linear stores its transpose
+            linear.weight.data[...], linear.bias.data[...] = W.T, b
             layers += [linear, nn.ReLU()]
         model, loss_fn = nn.Sequential(*layers[:-1]), nn.CrossEntropyLoss()
         opt = optim.SGD(model.parameters(), lr=0.01)

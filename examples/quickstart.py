@@ -18,7 +18,7 @@ Xt, yt = gradstep.Tensor(X), gradstep.Tensor(y[:, None])
 learning_rate = 0.5
 
 for epoch in range(51):
-    p = gradstep.ops.linear(Xt, W, b).sigmoid()                      # forward: y_hat = sigmoid(X W + b)
+    p = (Xt @ W + b).sigmoid()                                       # forward: y_hat = sigmoid(X W + b)
     loss = -(yt * p.log() + (1 - yt) * (1 - p).log()).mean()        # binary cross-entropy
     W.grad = b.grad = None
     loss.backward()                                                  # backward: the chain rule

@@ -37,7 +37,7 @@ def make_trainer(config):
     def run():
         # every run restarts from the initial weights with a fresh optimizer (see mlp.py)
         for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
-            layer.weight.data[...] = W
+            layer.weight.data[...] = W.T  # nn.Linear stores (out, in)
             layer.bias.data[...] = b
         trainer = Trainer(model, nn.CrossEntropyLoss(), _optimizer(config, model.parameters()), progress=False)
         # a full batch needs no new order (as in the references): shuffle only minibatches

@@ -152,7 +152,7 @@ def make_gradstep_ops(config):
     state = {}
 
     def run():
-        w = gradstep.Tensor(np.zeros((D, 1)), requires_grad=True)
+        w = gradstep.Tensor(np.zeros((1, D)), requires_grad=True)  # (out, in), as ops.linear takes it
         b = gradstep.Tensor(np.zeros(1), requires_grad=True)
         for _ in range(config["epochs"]):
             order = rng.permutation(len(X))
@@ -165,7 +165,7 @@ def make_gradstep_ops(config):
                 loss.backward()
                 w.data -= lr * w.grad.data
                 b.data -= lr * b.grad.data
-        state["w"], state["b"] = w.data[:, 0], b.data[0]
+        state["w"], state["b"] = w.data[0], b.data[0]
 
     def report():
         p = 1 / (1 + np.exp(-(X @ state["w"] + state["b"])))

@@ -274,7 +274,8 @@ def make_gradstep_ops(config):
     from gradstep import ops
 
     X, y = load(config)
-    initial = initial_params()
+    # the weights in nn.Linear's (out, in) layout, as ops.linear takes them (PyTorch's; the others use (in, out))
+    initial = [p.T.copy() for p in initial_params()]
     tensors = [gradstep.Tensor(p.copy(), requires_grad=True) for p in initial]
     lr, adam = np.float32(config["lr"]), config["optimizer"] == "adam"
     m = [np.zeros_like(t.data) for t in tensors]

@@ -174,15 +174,15 @@ def test_topological_order_puts_outputs_first():
 
 # ----- gradients a backward may overwrite (ctx.owns_grad) ----------------------------------
 def test_a_gradient_shared_by_two_consumers_is_never_overwritten():
-    # out = relu(x W1) + relu(x W2): Add hands the same dL/d(out) array to both branches,
+    # out = relu(x W1^T) + relu(x W2^T): Add hands the same dL/d(out) array to both branches,
     # so neither relu may mask it in place (the second would see the first one's mask)
     rng = np.random.default_rng(0)
-    x, W1, W2, G = (rng.standard_normal(s) for s in [(5, 3), (3, 4), (3, 4), (5, 4)])
+    x, W1, W2, G = (rng.standard_normal(s) for s in [(5, 3), (4, 3), (4, 3), (5, 4)])
     t1, t2 = gradstep.Tensor(W1, requires_grad=True), gradstep.Tensor(W2, requires_grad=True)
     out = ops.linear_relu(gradstep.Tensor(x), t1) + ops.relu(ops.linear(gradstep.Tensor(x), t2))
     (out * gradstep.Tensor(G)).sum().backward()
-    np.testing.assert_allclose(t1.grad, x.T @ (G * (x @ W1 > 0)), rtol=1e-12)
-    np.testing.assert_allclose(t2.grad, x.T @ (G * (x @ W2 > 0)), rtol=1e-12)
+    np.testing.assert_allclose(t1.grad, (G * (x @ W1.T > 0)).T @ x, rtol=1e-12)
+    np.testing.assert_allclose(t2.grad, (G * (x @ W2.T > 0)).T @ x, rtol=1e-12)
 
 
 def test_only_arrays_no_one_else_holds_are_marked_for_overwriting():
@@ -196,9 +196,9 @@ def test_only_arrays_no_one_else_holds_are_marked_for_overwriting():
     ops.linalg.LinearReLU.backward = staticmethod(spy)
     try:
         x = gradstep.ones(2, 3)
-        W1 = gradstep.ones(3, 4, requires_grad=True)
-        W2 = gradstep.ones(4, 5, requires_grad=True)
-        W3 = gradstep.ones(5, 1, requires_grad=True)
+        W1 = gradstep.ones(4, 3, requires_grad=True)  # (out, in)
+        W2 = gradstep.ones(5, 4, requires_grad=True)
+        W3 = gradstep.ones(1, 5, requires_grad=True)
         h = ops.linear_relu(ops.linear_relu(x, W1), W2)  # fed by a linear's fresh dL/dX: may overwrite
         (ops.linear(h, W3) * 2.0).sum().backward()
     finally:
@@ -218,21 +218,21 @@ def test_a_retained_gradient_is_copied_before_a_backward_overwrites_it():
     W = gradstep.Tensor(np.eye(2), requires_grad=True)
     z = ops.linear(x, W)
     h = ops.linear_relu(z, gradstep.Tensor(np.eye(2), requires_grad=True)).retain_grad()
-    ops.linear(h, gradstep.Tensor(np.ones((2, 1)))).sum().backward()
+    ops.linear(h, gradstep.Tensor(np.ones((1, 2)))).sum().backward()
     assert h.grad.tolist() == [[1.0, 1.0]]  # dL/dh, not the masked dL/dz = [[1, 0]]
-    assert W.grad.tolist() == [[1.0, 0.0], [-1.0, 0.0]]
+    assert W.grad.tolist() == [[1.0, -1.0], [0.0, 0.0]]  # dL/dW = (dL/dz)^T x
 
 
 def test_a_weight_used_by_two_fused_linears_gets_the_sum_of_both_gradients():
-    # y = sum(x W) + sum(x W) with x = [[1, 2]]: dy/dW = 2 x^T = [[2], [4]], stored first, then added in place
+    # y = sum(x W^T) + sum(x W^T) with x = [[1, 2]]: dy/dW = 2 x = [[2, 4]], stored first, then added in place
     x = gradstep.tensor([[1.0, 2.0]])
-    W = gradstep.tensor([[0.5], [-1.0]], requires_grad=True)
+    W = gradstep.tensor([[0.5, -1.0]], requires_grad=True)
     (gradstep.ops.linear(x, W) + gradstep.ops.linear(x, W)).sum().backward()
-    np.testing.assert_array_equal(W.grad, [[2.0], [4.0]])
+    np.testing.assert_array_equal(W.grad, [[2.0, 4.0]])
     first = W.grad
     gradstep.ops.linear(x, W).sum().backward()  # accumulates into the same array
     assert W.grad is first
-    np.testing.assert_array_equal(first, [[3.0], [6.0]])
+    np.testing.assert_array_equal(first, [[3.0, 6.0]])
 
 
 def test_a_gradient_of_another_dtype_is_cast_when_stored_and_when_added():

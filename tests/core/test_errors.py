@@ -26,10 +26,14 @@ def test_matmul_of_scalars_and_bad_batch_dims():
 
 
 def test_linear_shape_errors():
-    with pytest.raises(gradstep.ShapeError, match=r"linear: cannot multiply \(5, 3\) by \(4, 2\): 3 != 4"):
-        ops.linear(gradstep.zeros(5, 3), gradstep.zeros(4, 2))
+    with pytest.raises(
+        gradstep.ShapeError,
+        match=r"linear: cannot multiply \(5, 3\) by the transpose of weight \(2, 4\) \(out_features, in_features\): "
+        r"3 input features != in_features 4",
+    ):
+        ops.linear(gradstep.zeros(5, 3), gradstep.zeros(2, 4))
     with pytest.raises(gradstep.ShapeError, match=r"linear: bias must have shape \(2,\).*got \(3,\)"):
-        ops.linear(gradstep.zeros(5, 3), gradstep.zeros(3, 2), gradstep.zeros(3))
+        ops.linear(gradstep.zeros(5, 3), gradstep.zeros(2, 3), gradstep.zeros(3))
     with pytest.raises(gradstep.ShapeError, match=r"linear: weight must be 2-D"):
         ops.linear(gradstep.zeros(5, 3), gradstep.zeros(3))
 

@@ -32,10 +32,10 @@ def test_one_sigmoid_neuron_with_squared_error():
 
 
 def test_neuron_with_fused_linear_matches():
-    W = gradstep.tensor([[-1.0], [0.5], [10.0]], requires_grad=True)
+    W = gradstep.tensor([[-1.0, 0.5, 10.0]], requires_grad=True)  # one output: W is (1, 3), PyTorch's layout
     b = gradstep.tensor([-2.0], requires_grad=True)
     x = gradstep.tensor([[4.0, -2.0, 1.0]])
     C = ((gradstep.ops.linear(x, W, b).sigmoid() - 1.0) ** 2).sum()
     C.backward()
-    assert np.allclose(W.grad[:, 0], [-0.0171403, 0.0085702, -0.0042851], atol=1e-6)
+    assert np.allclose(W.grad[0], [-0.0171403, 0.0085702, -0.0042851], atol=1e-6)
     assert abs(float(b.grad[0]) - -0.0042851) < 1e-6

@@ -14,7 +14,8 @@ FAN_IN, FAN_OUT = 400, 250
 
 
 def filled(fn, **kw):
-    return fn(gradstep.zeros(FAN_IN, FAN_OUT, dtype=np.float64), seed=0, **kw).data
+    # a weight in PyTorch's layout (out_features, in_features), as nn.Linear stores it
+    return fn(gradstep.zeros(FAN_OUT, FAN_IN, dtype=np.float64), seed=0, **kw).data
 
 
 # 100 000 samples: the sample variance is within ~1% of the true one
@@ -80,9 +81,11 @@ def test_default_generator_follows_manual_seed():
 
 
 def test_fans():
-    assert init.fans((784, 128)) == (784, 128)
+    # torch.nn.init's rule: shape (out, in, *receptive field) -> (in * receptive, out * receptive)
+    assert init.fans((128, 784)) == (784, 128)
+    assert init.fans(nn.Linear(784, 128).weight.shape) == (784, 128)
     assert init.fans((10,)) == (10, 10)
-    assert init.fans((3, 4, 5)) == (15, 20)
+    assert init.fans((3, 4, 5)) == (20, 15)
     with pytest.raises(ArgumentError, match="init.fans: a 0-d tensor has no fan-in or fan-out"):
         init.fans(())
 

@@ -20,7 +20,7 @@ def x64(*shape, seed=0):
 # ----- Linear ----------------------------------------------------------------------------
 def test_linear_shapes_dtype_and_default_init_bounds():
     layer = nn.Linear(100, 30, seed=0)
-    assert layer.weight.shape == (100, 30) and layer.bias.shape == (30,)
+    assert layer.weight.shape == (30, 100) and layer.bias.shape == (30,)  # PyTorch's (out, in)
     assert layer.weight.dtype == np.float32
     bound = 1 / math.sqrt(100)  # PyTorch: U(-1/sqrt(in), 1/sqrt(in)) for weight and bias
     assert np.abs(layer.weight.data).max() <= bound and np.abs(layer.bias.data).max() <= bound
@@ -29,9 +29,9 @@ def test_linear_shapes_dtype_and_default_init_bounds():
     assert nn.Linear(3, 2, bias=False).bias is None
 
 
-def test_linear_computes_x_w_plus_b():
+def test_linear_computes_x_w_transposed_plus_b():
     layer = nn.Linear(3, 2)
-    layer.weight.data[...] = [[1, 2], [3, 4], [5, 6]]
+    layer.weight.data[...] = [[1, 3, 5], [2, 4, 6]]  # row j: the weights of output j
     layer.bias.data[...] = [10, 20]
     out = layer(gradstep.tensor([[1.0, 0.0, -1.0]]))
     assert out.data.tolist() == [[1 - 5 + 10, 2 - 6 + 20]]
@@ -60,7 +60,7 @@ def test_linear_errors():
         nn.Linear(3, 2.5)
     with pytest.raises(ArgumentError, match="init.get: unknown initialiser 'glorot'"):
         nn.Linear(3, 2, init="glorot")
-    with pytest.raises(gradstep.ShapeError, match=r"linear: cannot multiply \(2, 5\) by \(3, 2\)"):
+    with pytest.raises(gradstep.ShapeError, match=r"linear: cannot multiply \(2, 5\) by the transpose of weight \(2, 3\)"):
         nn.Linear(3, 2)(gradstep.ones(2, 5))
 
 

@@ -195,7 +195,7 @@ def test_load_state_dict_missing_and_unexpected_names():
 
 def test_load_state_dict_shape_mismatch_names_the_entry_and_both_shapes_and_changes_nothing():
     layer = nn.Linear(2, 3)
-    state = {"weight": np.ones((2, 3)), "bias": np.ones(4)}
+    state = {"weight": np.ones((3, 2)), "bias": np.ones(4)}
     before = layer.weight.data.copy()
     with pytest.raises(gradstep.ShapeError, match=r"shape mismatch for 'bias': the module has shape \(3,\), the state dict has shape \(4,\)"):
         layer.load_state_dict(state)

@@ -98,7 +98,7 @@ def matmul_case(data, rng):
 def linear_case(data, rng):
     n, k, m = (data.draw(st.integers(1, 4)) for _ in range(3))
     with_bias = data.draw(st.booleans(), label="bias")
-    inputs = [normal(rng, (n, k)), normal(rng, (k, m))] + ([normal(rng, (m,))] if with_bias else [])
+    inputs = [normal(rng, (n, k)), normal(rng, (m, k))] + ([normal(rng, (m,))] if with_bias else [])  # W (out, in)
     return ops.linear, inputs
 
 
@@ -114,13 +114,13 @@ def _offsets_away_from_zero(z, gap=0.1):
 
 
 def linear_relu_case(data, rng):
-    # x W + b kept 0.1 away from the kink at 0; without a bias, x gets a column of ones and W the offsets
+    # x W^T + b kept 0.1 away from the kink at 0; without a bias, x gets a column of ones and W the offsets
     n, k, m = (data.draw(st.integers(1, 4)) for _ in range(3))
-    x, w = normal(rng, (n, k)), normal(rng, (k, m))
-    offsets = _offsets_away_from_zero(x @ w)
+    x, w = normal(rng, (n, k)), normal(rng, (m, k))  # W (out, in)
+    offsets = _offsets_away_from_zero(x @ w.T)
     if data.draw(st.booleans(), label="bias"):
         return ops.linear_relu, [x, w, offsets]
-    return ops.linear_relu, [np.c_[x, np.ones(n)], np.r_[w, offsets[None, :]]]
+    return ops.linear_relu, [np.c_[x, np.ones(n)], np.c_[w, offsets]]
 
 
 def transpose_case(data, rng):

@@ -44,11 +44,11 @@ def test_matmul_gradients_are_g_bt_and_at_g():
 def test_linear_batch_of_one_outer_product():
     x_val = np.array([[1.0, 2.0, 3.0]])
     x = gradstep.tensor(x_val)
-    w = gradstep.tensor(np.zeros((3, 2)), requires_grad=True)
+    w = gradstep.tensor(np.zeros((2, 3)), requires_grad=True)  # (out, in)
     b = gradstep.tensor(np.zeros(2), requires_grad=True)
     out = ops.linear(x, w, b)
     out.backward(np.array([[1.0, -1.0]]))
-    assert np.array_equal(w.grad, np.outer(x_val[0], [1.0, -1.0]))
+    assert np.array_equal(w.grad, np.outer([1.0, -1.0], x_val[0]))  # dL/dW = g^T x
     assert np.array_equal(b.grad, [1.0, -1.0])
 
 
@@ -56,10 +56,24 @@ def test_linear_batch_of_one_gradient_is_exactly_the_outer_product_in_float32():
     rng = np.random.default_rng(0)
     x_val = rng.standard_normal((1, 784), dtype=np.float32)
     g = rng.standard_normal((1, 256), dtype=np.float32)
-    w = gradstep.tensor(rng.standard_normal((784, 256), dtype=np.float32), requires_grad=True)
+    w = gradstep.tensor(rng.standard_normal((256, 784), dtype=np.float32), requires_grad=True)
     ops.linear(gradstep.tensor(x_val), w).backward(g)
     assert w.grad.dtype == np.float32
-    assert np.array_equal(w.grad, np.outer(x_val[0], g[0]))  # one product per entry: no rounding of sums
+    assert np.array_equal(w.grad, np.outer(g[0], x_val[0]))  # one product per entry: no rounding of sums
+
+
+def test_linear_gradients_are_g_w_and_gt_x_and_column_sums():
+    # y = x W^T + b with W (out, in), as torch.nn.functional.linear: dL/dx = G W, dL/dW = G^T x, dL/db = sum_rows G
+    x_val = np.arange(6.0).reshape(2, 3)
+    w_val = np.arange(12.0).reshape(4, 3) / 10
+    g = np.arange(8.0).reshape(2, 4) - 3
+    x, w, b = (gradstep.tensor(v, requires_grad=True) for v in (x_val, w_val, np.zeros(4)))
+    out = ops.linear(x, w, b)
+    np.testing.assert_allclose(out.data, x_val @ w_val.T)
+    out.backward(g)
+    np.testing.assert_allclose(x.grad, g @ w_val)
+    np.testing.assert_allclose(w.grad, g.T @ x_val)
+    np.testing.assert_allclose(b.grad, g.sum(axis=0))
 
 
 def test_max_ties_share_the_gradient():

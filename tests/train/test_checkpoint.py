@@ -156,7 +156,7 @@ def test_wrong_shape_names_the_tensor_and_both_shapes_and_changes_nothing(tmp_pa
     wider = make_model(seed=4, hidden=6)
     before = wider.state_dict()
     with pytest.raises(
-        CheckpointError, match=r"tensor '0.weight' has shape \(3, 5\) in '.*c.safetensors' but the model expects \(3, 6\)"
+        CheckpointError, match=r"tensor '0.weight' has shape \(5, 3\) in '.*c.safetensors' but the model expects \(6, 3\)"
     ):
         load_checkpoint(path, wider)
     assert_same_state_dict(wider.state_dict(), before)
@@ -191,7 +191,7 @@ def test_foreign_newer_and_tampered_files(tmp_path):
     base = {"format": "gradstep.checkpoint", "rng": "{}", "meta": "{}"}
     newer = tmp_path / "newer.safetensors"
     newer.write_bytes(safetensors_numpy.save({"w": np.zeros(2)}, metadata={**base, "version": "99"}))
-    with pytest.raises(CheckpointError, match=r"has checkpoint format version 99; this gradstep reads version 2"):
+    with pytest.raises(CheckpointError, match=r"has checkpoint format version 99; this gradstep reads version 3"):
         load_checkpoint(newer, make_model())
     stray = tmp_path / "stray.safetensors"
     stray.write_bytes(safetensors_numpy.save({"junk": np.zeros(2)}, metadata={**base, "version": "1"}))

@@ -105,7 +105,7 @@ def test_plot_gradient_norms_accepts_modules_lists_and_dicts(tmp_path):
 
 def test_gradient_norm_errors():
     model = nn.Sequential(nn.Linear(3, 4, seed=0))
-    with pytest.raises(GradstepError, match=r"gradient_norms: parameter '0.weight' of shape \(3, 4\) has no gradient; call backward\(\) first"):
+    with pytest.raises(GradstepError, match=r"gradient_norms: parameter '0.weight' of shape \(4, 3\) has no gradient; call backward\(\) first"):
         gradient_norms(model)
     with pytest.raises(GradstepError, match=r"gradient_norms: the model has no weight matrices"):
         gradient_norms([gradstep.zeros(3, requires_grad=True)])

@@ -154,7 +154,7 @@ def build_network(options, X_train, codes, n_classes, task):
     >>> net = build_network({"model": "mlp", "hidden": [8], "activation": "relu", "dropout": 0.0, "l2": 0.0,
     ...                      "lr": "auto", "seed": 0, "batch_size": 32}, X, y, n_classes=3, task="classification")
     >>> net.kind, net.learning_rate, [p.shape for p in net.module.parameters()]
-    ('multiclass', 0.001, [(4, 8), (8,), (8, 3), (3,)])
+    ('multiclass', 0.001, [(8, 4), (8,), (3, 8), (3,)])
     """
     model = options["model"]
     kind = _kind(model, task)

@@ -124,8 +124,8 @@ EXAMPLES = {
     "min": _reduction(ops.min),
     "matmul": lambda rng: (ops.matmul, [_normal(rng, 2, 3, 4), _normal(rng, 4, 5)]),
     "transpose": lambda rng: ((lambda x: ops.transpose(x, 2, 0, 1)), [_normal(rng, 2, 3, 4)]),
-    "linear": lambda rng: (ops.linear, [_normal(rng, 3, 4), _normal(rng, 4, 2), _normal(rng, 2)]),
-    # x W + b = x scaled column by column (W diagonal, positive; b = 0): every entry >= 0.05 from the kink
+    "linear": lambda rng: (ops.linear, [_normal(rng, 3, 4), _normal(rng, 2, 4), _normal(rng, 2)]),
+    # x W^T + b = x scaled column by column (W diagonal, positive; b = 0): every entry >= 0.05 from the kink
     "linear_relu": lambda rng: (ops.linear_relu, [_away_from_zero(rng, 3, 2), np.diag(_positive(rng, 2)), np.zeros(2)]),
     "reshape": lambda rng: ((lambda x: ops.reshape(x, 4, 3)), [_normal(rng, 3, 4)]),
     "getitem": _getitem,

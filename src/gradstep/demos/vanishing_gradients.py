@@ -20,7 +20,7 @@ def deep_mlp(activation, init, depth, width, seed):
     """``depth`` Linear layers of ``width`` units with ``activation`` between them (10 outputs).
 
     >>> [p.shape for p in deep_mlp(nn.Sigmoid, "xavier_uniform", depth=3, width=4, seed=0).parameters()][::2]
-    [(4, 4), (4, 4), (4, 10)]
+    [(4, 4), (4, 4), (10, 4)]
     """
     layers = []
     for i in range(depth):

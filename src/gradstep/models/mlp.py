@@ -237,9 +237,14 @@ class _BaseMLP(BaseEstimator):
 
     @property
     def coefs_(self):
-        """Weight matrices, one per layer, shape (fan_in, fan_out) (copies)."""
+        """Weight matrices, one per layer, shape (fan_in, fan_out) as in scikit-learn (copies).
+
+        scikit-learn's convention, the transpose of ``nn.Linear.weight``
+        (out_features, in_features): ``X @ coefs_[0] + intercepts_[0]`` is the
+        first layer's pre-activation.
+        """
         self._check_is_fitted("coefs_")
-        return [w.data.copy() for w in self._weights]
+        return [w.data.T.copy() for w in self._weights]
 
     @property
     def intercepts_(self):

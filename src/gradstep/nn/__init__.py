@@ -5,8 +5,8 @@
 >>> model = nn.Sequential(nn.Linear(4, 16, seed=0), nn.ReLU(), nn.Linear(16, 3, seed=1))
 >>> loss = nn.CrossEntropyLoss()(model(gradstep.ones(8, 4)), gradstep.tensor([0, 1, 2, 0, 1, 2, 0, 1]))
 >>> loss.backward()
->>> model[0].weight.grad.shape
-(4, 16)
+>>> model[0].weight.grad.shape      # (out_features, in_features), as in PyTorch
+(16, 4)
 """
 
 from . import functional, init

@@ -30,10 +30,10 @@ _REDUCTIONS = ("mean", "sum", "none")
 
 # ----- layers and activations -----------------------------------------------------------
 def linear(x, weight, bias=None):
-    """x @ W + b with W of shape (in_features, out_features), one fused op.
+    """x W^T + b with W of shape (out_features, in_features) (PyTorch's ``F.linear``), one fused op.
 
     >>> import gradstep
-    >>> linear(gradstep.ones(2, 3), gradstep.ones(3, 4)).shape
+    >>> linear(gradstep.ones(2, 3), gradstep.ones(4, 3)).shape
     (2, 4)
     """
     return ops.linear(x, weight, bias)

@@ -1,9 +1,10 @@
 """Weight initialisers: each fills a Tensor or Parameter in place (on ``.data``) and returns it.
 
-Weights are stored as (in_features, out_features) because layers compute
-x @ W + b, so ``fan_in = shape[0]`` and ``fan_out = shape[1]``. For a 1-D
-tensor (a bias) fan_in = fan_out = its length; for more than two dimensions
-the trailing axes multiply into both fans (receptive field size).
+Weights are stored as PyTorch stores them, (out_features, in_features),
+because ``nn.Linear`` computes y = x W^T + b, so ``fan_in = shape[1]`` and
+``fan_out = shape[0]``. For a 1-D tensor (a bias) fan_in = fan_out = its
+length; for more than two dimensions the trailing axes multiply into both fans
+(receptive field size), as in ``torch.nn.init``.
 
 Every random initialiser takes ``seed``: an int, a ``numpy.random.Generator``,
 or None for the default generator that ``gradstep.manual_seed`` sets.
@@ -23,9 +24,9 @@ def _array(tensor, op):
 
 
 def fans(shape):
-    """(fan_in, fan_out) of a weight of ``shape`` = (in_features, out_features, *receptive field).
+    """(fan_in, fan_out) of a weight of ``shape`` = (out_features, in_features, *receptive field).
 
-    >>> fans((784, 128))
+    >>> fans((128, 784))   # nn.Linear(784, 128).weight
     (784, 128)
     """
     if len(shape) == 0:
@@ -33,7 +34,7 @@ def fans(shape):
     if len(shape) == 1:
         return shape[0], shape[0]
     receptive = math.prod(shape[2:])
-    return shape[0] * receptive, shape[1] * receptive
+    return shape[1] * receptive, shape[0] * receptive
 
 
 def _fill_uniform(tensor, bound, seed, op):
@@ -149,7 +150,7 @@ def he_uniform(tensor, a=0.0, seed=None):
     ``a = sqrt(5)`` gives b = 1 / sqrt(fan_in), PyTorch's default for Linear.
 
     >>> import gradstep
-    >>> w = he_uniform(gradstep.zeros(600, 100), seed=0)
+    >>> w = he_uniform(gradstep.zeros(100, 600), seed=0)   # (out, in): fan_in = 600
     >>> bool(abs(w.data).max() <= (6 / 600) ** 0.5)
     True
     """
@@ -161,7 +162,7 @@ def he_normal(tensor, a=0.0, seed=None):
     """He/Kaiming normal: N(0, std^2) with Var = std^2 = gain^2 / fan_in, gain = sqrt(2 / (1 + a^2)) (2 / fan_in for ReLU).
 
     >>> import gradstep
-    >>> round(float(he_normal(gradstep.zeros(400, 200), seed=0).data.var()), 3)
+    >>> round(float(he_normal(gradstep.zeros(200, 400), seed=0).data.var()), 3)   # (out, in): fan_in = 400
     0.005
     """
     fan_in, _ = fans(_array(tensor, "he_normal").shape)
@@ -172,7 +173,7 @@ def lecun_normal(tensor, seed=None):
     """LeCun normal: N(0, std^2) with Var = 1 / fan_in (for SELU, and the classic choice for tanh).
 
     >>> import gradstep
-    >>> round(float(lecun_normal(gradstep.zeros(400, 200), seed=0).data.var()), 4)
+    >>> round(float(lecun_normal(gradstep.zeros(200, 400), seed=0).data.var()), 4)
     0.0025
     """
     fan_in, _ = fans(_array(tensor, "lecun_normal").shape)

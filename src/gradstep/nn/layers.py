@@ -13,7 +13,12 @@ from .module import Module, Parameter, _structure
 
 
 class Linear(Module):
-    """Fully connected layer y = x @ W + b with W of shape (in_features, out_features).
+    """Fully connected layer y = x W^T + b with W of shape (out_features, in_features), as in PyTorch.
+
+    The weight's layout is PyTorch's, so a state dict moves between the two
+    libraries as it is and ``weight[:, i]`` holds the weights of input i. (The
+    course's y = x W + b uses W of shape (in_features, out_features), which is
+    ``layer.weight.T``.)
 
     ``init`` picks the weight initialiser: "default" (PyTorch's: W and b from
     U(-1/sqrt(in_features), 1/sqrt(in_features)), i.e. he_uniform with
@@ -26,7 +31,7 @@ class Linear(Module):
     >>> import gradstep
     >>> layer = Linear(3, 2, seed=0)
     >>> layer.weight.shape, layer.bias.shape
-    ((3, 2), (2,))
+    ((2, 3), (2,))
     >>> layer(gradstep.ones(4, 3)).shape
     (4, 2)
     """
@@ -39,7 +44,7 @@ class Linear(Module):
         dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
         self.in_features, self.out_features = int(in_features), int(out_features)
         rng = as_generator(seed)
-        self.weight = Parameter(np.empty((in_features, out_features), dtype))
+        self.weight = Parameter(np.empty((out_features, in_features), dtype))
         self.bias = Parameter(np.zeros(out_features, dtype)) if bias else None
         if isinstance(init, str) and init == "default":
             initializers.default_linear(self.weight, in_features, seed=rng)
@@ -109,7 +114,7 @@ class Sequential(Module):
         while i < n:
             layer = layers[i]
             if i + 1 < n and _fusable(layer, layers[i + 1]):
-                x = ops.linear_relu(x, layer.weight, layer.bias)  # relu(x W + b), one node
+                x = ops.linear_relu(x, layer.weight, layer.bias)  # relu(x W^T + b), one node
                 i += 2
             else:
                 x = layer(x)

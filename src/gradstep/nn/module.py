@@ -333,7 +333,7 @@ class Module:
 
         >>> from gradstep import nn
         >>> sorted(nn.Linear(3, 2).state_dict().items())[1][1].shape
-        (3, 2)
+        (2, 3)
         """
         return {name: array.copy() for name, array in self._named_state()}
 

@@ -1,4 +1,12 @@
-"""Linear algebra: matmul (1-D, 2-D, batched), transpose, the fused linear layer x @ W + b and relu(x @ W + b)."""
+"""Linear algebra: matmul (1-D, 2-D, batched), transpose, the fused linear layer x W^T + b and relu(x W^T + b).
+
+``linear`` takes the weight in PyTorch's layout, W of shape (out_features,
+in_features), as ``torch.nn.functional.linear`` does: y = x W^T + b. The
+course writes the same layer as y = x W + b with W of shape (in_features,
+out_features); that is ``matmul(x, W) + b`` (two nodes), or ``linear(x, W.T, b)``
+with the transposed array (one node; NumPy's matmul on a transposed view makes
+the same BLAS call).
+"""
 
 import numpy as np
 
@@ -86,17 +94,17 @@ class Linear(Function):
     """The graph node of ``ops.linear``.
 
     >>> import gradstep
-    >>> y = gradstep.ops.linear(gradstep.tensor([[1.0, 2.0]], requires_grad=True), gradstep.tensor([[3.0], [4.0]]), gradstep.tensor([0.5]))
+    >>> y = gradstep.ops.linear(gradstep.tensor([[1.0, 2.0]], requires_grad=True), gradstep.tensor([[3.0, 4.0]]), gradstep.tensor([0.5]))
     >>> y.tolist(), y._ctx.fn is Linear
     ([[11.5]], True)
     """
-    # Y = X W + b ;  dL/dX = G W^T,  dL/dW = X^T G,  dL/db = sum_rows G
+    # Y = X W^T + b ;  dL/dX = G W,  dL/dW = G^T X,  dL/db = sum_rows G
     fresh_grads = True  # products and sums: new arrays
 
     @staticmethod
     def forward(ctx, x, w, b=None):
         ctx.x, ctx.w = x, w
-        y = x @ w
+        y = x @ w.T  # a transposed view: BLAS multiplies by W^T without a copy
         if b is not None:
             y += b
         return y
@@ -116,17 +124,17 @@ class LinearReLU(Function):
     """The graph node of ``ops.linear_relu`` (what ``nn.Sequential`` runs for a Linear followed by a ReLU).
 
     >>> import gradstep
-    >>> y = gradstep.ops.linear_relu(gradstep.tensor([[1.0, -2.0]], requires_grad=True), gradstep.tensor([[3.0], [4.0]]))
+    >>> y = gradstep.ops.linear_relu(gradstep.tensor([[1.0, -2.0]], requires_grad=True), gradstep.tensor([[3.0, 4.0]]))
     >>> y.tolist(), y._ctx.fn is LinearReLU
     ([[0.0]], True)
     """
-    # A = max(0, X W + b) ;  G_z = G [A > 0],  then dL/dX = G_z W^T,  dL/dW = X^T G_z,  dL/db = sum_rows G_z
+    # A = max(0, X W^T + b) ;  G_z = G [A > 0],  then dL/dX = G_z W,  dL/dW = G_z^T X,  dL/db = sum_rows G_z
     name = "linear_relu"
     fresh_grads = True  # products and sums: new arrays
 
     @staticmethod
     def forward(ctx, x, w, b=None):
-        y = x @ w
+        y = x @ w.T
         if b is not None:
             y += b
         np.maximum(y, 0, out=y)  # in the product's buffer: no second activation-sized array
@@ -152,11 +160,11 @@ class LinearReLU(Function):
 
 
 def _affine_grads(xp, x, w, grad, need):
-    """(dL/dX, dL/dW, dL/db) of Y = X W + b from G = dL/dY; None where ``need`` says no."""
-    gx = grad @ w.T if need[0] else None
-    if x.ndim != 2:  # leading batch axes: fold them into the rows
+    """(dL/dX, dL/dW, dL/db) of Y = X W^T + b from G = dL/dY; None where ``need`` says no."""
+    gx = grad @ w if need[0] else None
+    if x.ndim != 2:  # leading batch axes (or none): fold them into the rows
         x, grad = x.reshape(-1, x.shape[-1]), grad.reshape(-1, grad.shape[-1])
-    gw = xp.rows_outer(x, grad) if need[1] else None  # X^T G
+    gw = xp.rows_outer(grad, x) if need[1] else None  # G^T X, (out, in) like W: a transposed view, one BLAS call
     gb = xp.column_totals(grad) if len(need) > 2 and need[2] else None
     return gx, gw, gb
 
@@ -206,44 +214,54 @@ def transpose(x, *axes):
 
 
 def _affine_apply(fn, op, x, weight, bias):
-    """Check the shapes of x @ W + b for ``op`` and record ``fn``'s node."""
+    """Check the shapes of x W^T + b for ``op`` and record ``fn``'s node."""
     if not isinstance(x, Tensor):  # (the common case skips the call)
         x = as_tensor(x)
     if not isinstance(weight, Tensor):
         weight = as_tensor(weight)
     x_shape, w_shape = x.data.shape, weight.data.shape
     if len(w_shape) != 2:
-        raise ShapeError(f"{op}: weight must be 2-D (in_features, out_features), got shape {w_shape}")
-    if not x_shape or x_shape[-1] != w_shape[0]:
-        raise ShapeError(f"{op}: cannot multiply {x_shape} by {w_shape}: {x_shape[-1] if x_shape else None} != {w_shape[0]}")
+        raise ShapeError(f"{op}: weight must be 2-D (out_features, in_features), got shape {w_shape}")
+    if not x_shape or x_shape[-1] != w_shape[1]:
+        raise ShapeError(
+            f"{op}: cannot multiply {x_shape} by the transpose of weight {w_shape} (out_features, in_features): "
+            f"{x_shape[-1] if x_shape else None} input features != in_features {w_shape[1]}"
+        )
     if bias is None:
         return fn.apply(x, weight)
     if not isinstance(bias, Tensor):
         bias = as_tensor(bias)
-    if bias.data.shape != w_shape[1:]:
-        raise ShapeError(f"{op}: bias must have shape ({w_shape[1]},) to match weight {w_shape}, got {bias.data.shape}")
+    if bias.data.shape != w_shape[:1]:
+        raise ShapeError(f"{op}: bias must have shape ({w_shape[0]},) to match weight {w_shape}, got {bias.data.shape}")
     return fn.apply(x, weight, bias)
 
 
 def linear(x, weight, bias=None):
-    """The fused affine map x @ W + b with W of shape (in_features, out_features).
+    """The fused affine map y = x W^T + b, with W of shape (out_features, in_features) as in PyTorch.
+
+    ``x`` has shape (..., in_features), the result (..., out_features). The
+    course's y = x W + b with W of shape (in_features, out_features) is
+    ``matmul(x, W) + b``, or ``linear(x, W.T, b)`` with the transposed array.
 
     >>> import gradstep
-    >>> x = gradstep.ones(5, 3); W = gradstep.ones(3, 2); b = gradstep.zeros(2)
+    >>> x = gradstep.ones(5, 3); W = gradstep.ones(2, 3); b = gradstep.zeros(2)
     >>> gradstep.ops.linear(x, W, b).shape
     (5, 2)
+    >>> import numpy as np; Wc = np.ones((3, 2), np.float32)   # the course's (in, out) layout
+    >>> bool((gradstep.ops.linear(x, Wc.T, b).data == (gradstep.ops.matmul(x, Wc) + b).data).all())
+    True
     """
     return _affine_apply(Linear, "linear", x, weight, bias)
 
 
 def linear_relu(x, weight, bias=None):
-    """relu(x @ W + b) as one graph node, the activation computed in the product's buffer.
+    """relu(x W^T + b) as one graph node, W of shape (out_features, in_features), the activation in the product's buffer.
 
     Equal, to the last bit, to ``relu(linear(x, W, b))`` in value and gradients;
     it saves one activation-sized array and one node per layer.
 
     >>> import gradstep
-    >>> x = gradstep.tensor([[1.0, -1.0]]); W = gradstep.tensor([[1.0, 2.0], [1.0, -2.0]])
+    >>> x = gradstep.tensor([[1.0, -1.0]]); W = gradstep.tensor([[1.0, 1.0], [2.0, -2.0]])
     >>> gradstep.ops.linear_relu(x, W, gradstep.tensor([0.5, -1.0]))   # relu([0.5, 3.0])
     tensor([[0.5, 3. ]])
     """

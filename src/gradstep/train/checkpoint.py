@@ -13,6 +13,9 @@ File layout (one ``.safetensors`` file, no pickle anywhere):
 
 The metadata also holds ``sha256``: the SHA-256 of every tensor's bytes, as
 JSON ``{name: hex digest}`` (format version 2; version 1 files have none).
+Format version 3 stores ``nn.Linear`` weights in PyTorch's (out_features,
+in_features) layout; versions 1 and 2 are refused for models with Linear
+layers (their weights were the transposes).
 
 Loading parses the length-prefixed JSON header itself, checks every size and
 offset in it against the file's length before reading anything else, then
@@ -37,7 +40,8 @@ from ..random import default_generator
 from .errors import CheckpointError
 
 _FORMAT = "gradstep.checkpoint"
-_VERSION = 2  # 2: per-tensor SHA-256 in the metadata
+_VERSION = 3  # 2: per-tensor SHA-256 in the metadata; 3: nn.Linear weights in PyTorch's (out, in) layout
+_LINEAR_LAYOUT_VERSION = 3  # versions 1 and 2 stored nn.Linear weights as (in_features, out_features)
 _TENSOR = "__tensor__"  # JSON placeholder for an array stored as a tensor
 _ITEMS = "__items__"  # JSON form of a dict whose keys are not all strings
 _DEFAULT_RNG = "gradstep.default"  # the generator set by gradstep.manual_seed
@@ -324,6 +328,7 @@ def read_checkpoint(path):
     used = {name for name in tensors if name.startswith("model.")}
     try:
         info = {
+            "version": int(raw.get("version", 0)),
             "optimizer": _decode(json.loads(raw["optimizer"]), tensors, used, "optimizer")
             if "optimizer" in raw
             else None,
@@ -340,6 +345,22 @@ def read_checkpoint(path):
     if stray:
         raise CheckpointError(f"load_checkpoint: {path!r} has unexpected tensors {stray}")
     return tensors, info
+
+
+def _check_linear_layout(path, model, version):
+    """Refuse a format-1 file for a model with Linear layers: its weights are the transposes of today's."""
+    if version >= _LINEAR_LAYOUT_VERSION or not hasattr(model, "named_modules"):
+        return
+    from ..nn import Linear
+
+    linears = [name for name, m in model.named_modules() if isinstance(m, Linear)]
+    if linears:
+        raise CheckpointError(
+            f"load_checkpoint: {path!r} has checkpoint format version {version}, which stored nn.Linear weights as "
+            f"(in_features, out_features); this gradstep stores them as PyTorch does, (out_features, in_features). "
+            f"Transpose the weights of the Linear layers {linears} (or retrain); a square layer would otherwise "
+            f"load transposed without any shape error"
+        )
 
 
 def _check_model(path, model, tensors):
@@ -437,6 +458,7 @@ def restore_checkpoint(path, tensors, info, model, optimizer=None, rngs=None, re
     (array([5., 5.]), {'epoch': 3})
     """
     path = os.fspath(path)
+    _check_linear_layout(path, model, info.get("version", _VERSION))
     stored = _check_model(path, model, tensors)
     if optimizer is not None:
         _check_optimizer(path, optimizer, info["optimizer"])
