@@ -23,6 +23,7 @@ from .datasets import (
     load_mnist,
     load_wine,
 )
+from .dataset import Dataset, Subset, TensorDataset, default_collate, random_split
 from .errors import DataError, DataFormatError, DatasetNotFoundError, MissingDependencyError, NotFittedError
 from .idx import read_idx
 from .loader import DataLoader
@@ -31,7 +32,7 @@ from .preprocessing import LabelEncoder, MinMaxScaler, Standardizer, one_hot
 from .split import train_test_split, train_val_test_split
 
 __all__ = [
-    "DataLoader",
+    "DataLoader", "Dataset", "TensorDataset", "Subset", "random_split", "default_collate",
     "train_val_test_split", "train_test_split",
     "Standardizer", "MinMaxScaler", "one_hot", "LabelEncoder",
     "Compose", "GaussianNoise", "RandomRotation", "RandomShift", "augmentation",
