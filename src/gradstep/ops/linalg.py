@@ -113,10 +113,10 @@ class Linear(Function):
     def backward(ctx, grad):
         return _affine_grads(ctx.xp, ctx.x, ctx.w, grad, ctx.needs_input_grad)
 
-    # dY = dX W + X dW + db
+    # dY = dX W^T + X dW^T + db
     @staticmethod
     def jvp(ctx, dx, dw, db=None):
-        dy = dx @ ctx.w + ctx.x @ dw
+        dy = dx @ ctx.w.T + ctx.x @ dw.T
         return dy if db is None else dy + db
 
 
@@ -150,10 +150,10 @@ class LinearReLU(Function):
             grad_z = grad * active
         return _affine_grads(ctx.xp, ctx.x, ctx.w, grad_z, ctx.needs_input_grad)
 
-    # dA = [A > 0] (dX W + X dW + db)
+    # dA = [A > 0] (dX W^T + X dW^T + db)
     @staticmethod
     def jvp(ctx, dx, dw, db=None):
-        dz = dx @ ctx.w + ctx.x @ dw
+        dz = dx @ ctx.w.T + ctx.x @ dw.T
         if db is not None:
             dz += db
         return dz * (ctx.a > 0)
