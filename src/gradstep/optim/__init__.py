@@ -9,7 +9,7 @@
 1
 """
 
-from . import schedules
+from . import lr_scheduler, schedules
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamw import AdamW
@@ -21,5 +21,5 @@ from .sgd import SGD
 
 __all__ = [
     "Optimizer", "OptimizerError", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW",
-    "schedules", "clip_grad_norm", "clip_grad_value", "OPTIMIZERS", "make_optimizer",
+    "schedules", "lr_scheduler", "clip_grad_norm", "clip_grad_value", "OPTIMIZERS", "make_optimizer",
 ]  # fmt: skip
