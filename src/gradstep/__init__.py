@@ -33,6 +33,7 @@ from . import ops
 from . import autograd, func, numerical
 from . import data, nn, optim, train  # the core packages need only NumPy
 from .compile import compile  # noqa: A004  the function; the package is gradstep/compile/
+from .serialization import load, save  # state dicts as safetensors + JSON, never pickle
 
 __version__ = "0.1.0"
 
@@ -49,7 +50,7 @@ __all__ = [
     "set_default_dtype", "get_default_dtype", "manual_seed", "gradcheck",
     "errors", "GradstepError", "ShapeError", "ArgumentError", "DTypeError", "GraphFreedError", "GradcheckError",
     "DataError", "NotFittedError", "TrainingDivergedError",
-    "CompileError", "CompileWarning", "compile",
+    "CompileError", "CompileWarning", "compile", "save", "load",
     "IndexingError", "InplaceError", "DeviceError",
     "ops", "nn", "optim", "data", "train", "autograd", "func", "numerical",
 ]  # fmt: skip

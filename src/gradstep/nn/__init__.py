@@ -9,7 +9,7 @@
 (16, 4)
 """
 
-from . import functional, init
+from . import functional, init, utils
 from .activations import ELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
 from .errors import ArgumentError, StateDictError
 from .layers import BatchNorm1d, Dropout, Flatten, Linear, ModuleList, Sequential
@@ -23,6 +23,6 @@ __all__ = [
     "Identity", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "Softmax", "LogSoftmax",
     "SSELoss", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss", "HingeLoss",
     "l1_penalty", "l2_penalty",
-    "functional", "init",
+    "functional", "init", "utils",
     "ArgumentError", "StateDictError",
 ]  # fmt: skip
