@@ -107,8 +107,8 @@ def make_linear_regression(config):
 
 
 def _set_weights(layer, W, b):
-    """Copy reference weights stored (in, out) into a Linear, whatever its layout ((out, in) is PyTorch's)."""
-    layer.weight.data[...] = W if layer.weight.shape == W.shape else W.T
+    """Copy reference weights stored (in, out) into a Linear, which stores PyTorch's (out, in)."""
+    layer.weight.data[...] = W.T
     layer.bias.data[...] = b
 
 
