@@ -13,7 +13,7 @@ from gradstep.errors import OptimizerError, TrainingDivergedError
 def _with_grads(*grads):
     params = []
     for g in grads:
-        p = nn.Parameter(np.zeros(np.shape(g), np.float32))
+        p = nn.Parameter(np.ones(np.shape(g), np.float32))  # (ones: the forward p * g stays finite for g = inf)
         (p * gradstep.tensor(np.asarray(g, np.float32))).sum().backward()  # dL/dp = g
         params.append(p)
     return params
