@@ -65,20 +65,17 @@ def fit(estimator, X, y=None, method="fit", classes=None, client=None, local_ste
 
     where = f"{type(estimator).__name__}.{method}"
     client = get_client(client, where)
-    legacy = not hasattr(estimator, "_fit_scaling") and not hasattr(estimator, "_inputs")
-    if legacy:  # gradstep.models before its estimators trained through Trainer's seam
-        from . import _legacy_estimators as old
     if isinstance(estimator, _BaseMLP):
         if local_steps is not None:
             raise ArgumentError(f"{where}: local_steps is available for the linear models only")
-        return (old.fit_mlp if legacy else _fit_mlp)(estimator, X, y, method, classes, client)
+        return _fit_mlp(estimator, X, y, method, classes, client)
     if not isinstance(estimator, LinearGDModel):
         raise ArgumentError(
             f"{where}: {type(estimator).__name__} has no distributed fit; the gradient-trained estimators "
             "(LinearRegression gd/sgd, LogisticRegression, SoftmaxRegression, Adaline, MLPClassifier, "
             "MLPRegressor) take dask input"
         )
-    return (old.fit_linear if legacy else _fit_linear)(estimator, X, y, method, classes, client, local_steps)
+    return _fit_linear(estimator, X, y, method, classes, client, local_steps)
 
 
 # ----- what the estimators read of the data before training ------------------------------------
@@ -256,20 +253,7 @@ def _init_linear(est, data, n_outputs, where):
 
 def _step_size(est, smooth, where):
     """``est._step_size`` (learning rate and divergence advice) with the smoothness constants of the blocks."""
-    import inspect
-
-    from ..models import _linear_gd
-
-    batch_size = est._effective_batch_size()
-    if "smooth" in inspect.signature(est._step_size).parameters:
-        return est._step_size(None, batch_size, where, smooth=smooth)
-    # a models/_linear_gd.py without the smooth= hook: let its own lookup of smoothness() return ours
-    own = _linear_gd.smoothness
-    _linear_gd.smoothness = lambda *args, **kwargs: smooth
-    try:
-        return est._step_size(None, batch_size, where)
-    finally:
-        _linear_gd.smoothness = own
+    return est._step_size(None, est._effective_batch_size(), where, smooth=smooth)
 
 
 def _train_linear(est, data, epochs, stop_early, where):

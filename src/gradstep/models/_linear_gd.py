@@ -176,20 +176,23 @@ class LinearGDModel(BaseEstimator):
     def _optimizer_name(self):
         return self.optimizer.lower() if isinstance(self.optimizer, str) else None
 
-    def _step_size(self, X_std, batch_size, where):
+    def _step_size(self, X_std, batch_size, where, smooth=None):
         """The learning rate to use (auto: from L) and the advice a divergence should give.
 
         Adaptive optimizers (Adam, ...) take their usual default for "auto" and
         get no bound; the SGD family gets 1/L (1/(2 L_B) for minibatches) and,
-        for a hand-set rate, the check against its stability bound.
+        for a hand-set rate, the check against its stability bound. ``smooth``
+        gives the smoothness constants when they were computed elsewhere (by
+        reductions over a dask array's blocks); otherwise they come from ``X_std``.
         """
         name, lr = self._optimizer_name(), self.learning_rate
         if name in ADAPTIVE_DEFAULTS:
             return (ADAPTIVE_DEFAULTS[name] if lr == "auto" else float(lr)), None
-        smooth = smoothness(
-            X_std, self._loss_kind, self._penalty_alpha(), self.fit_intercept, full_batch=batch_size is None,
-            where=where, seed=0,
-        )  # fmt: skip
+        if smooth is None:
+            smooth = smoothness(
+                X_std, self._loss_kind, self._penalty_alpha(), self.fit_intercept, full_batch=batch_size is None,
+                where=where, seed=0,
+            )  # fmt: skip
         self.smoothness_ = smooth.for_batch(batch_size)
         lr = smooth.auto_rate(batch_size) if lr == "auto" else float(lr)
         if name not in STABILITY_FACTOR:  # an optimizer given as an object, class or factory: no known bound
