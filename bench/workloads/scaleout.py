@@ -90,7 +90,8 @@ def make_throughput(workers):
         from gradstep.distributed import DistributedGradient
         from gradstep.distributed import blocks as B
         from gradstep.distributed.chunks import ChunkedData
-        from gradstep.models import LogisticRegression
+        from gradstep.models._linear_gd import LinearScores, delta_rule
+        from gradstep.models._score_losses import logistic
 
         cluster, client = _cluster(workers)
         n, d = config["n"], config["d"]
@@ -98,7 +99,8 @@ def make_throughput(workers):
         X = da.random.default_rng(0).standard_normal((n, d), chunks=(rows, d))
         t = (X[:, 0] + X[:, 1] > 0).astype(np.float64)[:, None].rechunk((rows, 1))
         data = ChunkedData.from_dask(X, t, client).wait()
-        engine = DistributedGradient(data, B.linear_step, [LogisticRegression()])
+        module = LinearScores(d, 1)
+        engine = DistributedGradient(data, B.loss_and_grad_sums, [(module, delta_rule(module, logistic, 0.0)), False])
         W, b = np.zeros((d, 1)), np.zeros(1)
         state = {}
 

@@ -70,12 +70,13 @@ def test_shuffled_minibatches_use_every_row_once_per_epoch(client):
     orders = []
     for _ in range(2):
         used = np.zeros(n)
-        steps = plan.epoch(engine)
+        steps = list(plan)  # what Trainer's loop sees: (Step, None) pairs
         assert len(steps) == len(plan) == 11
         first = None
-        for rows in steps:
-            _, (counts,), size = engine([], rows)
-            assert size < 10 + len(data.sizes)  # n / S rows, give or take one per block
+        for step, _ in steps:
+            engine.use(step.data)
+            _, (counts,), size = engine([], step.rows)
+            assert size == len(step) < 10 + len(data.sizes)  # n / S rows, give or take one per block
             used += counts
             first = np.flatnonzero(counts) if first is None else first
         np.testing.assert_array_equal(used, np.ones(n))

@@ -186,50 +186,32 @@ def _rows(block, rows):
     return X[lo:hi], t[lo:hi]
 
 
-def linear_step(blocks, rows, params, model):
-    """[(loss sum, [sum dL/dW, sum dL/db], rows)] of a linear model's data loss on each block (or row range).
-
-    ``params`` is [W] or [W, b]; z = X_b W + b; ``model._score_loss(z, t)`` gives
-    the block's mean loss and its dL/dz (the delta rule); scaled by the
-    block's row count they become sums.
-
-    >>> from gradstep.models import LinearRegression
-    >>> [(loss, (gW, gb), n)] = linear_step([(np.array([[1.0], [2.0]]), np.array([[1.0], [2.0]]))], [None],
-    ...                                   [np.zeros((1, 1)), np.zeros(1)], LinearRegression())
-    >>> loss, gW.tolist(), gb.tolist(), n    # 1/2 (1 + 4) ; -(1*1 + 2*2) ; -(1 + 2)
-    (2.5, [[-5.0]], [-3.0], 2)
-    """
-    W, b = params[0], (params[1] if len(params) > 1 else None)
-    out = []
-    for block, r in zip(blocks, rows):
-        X, t = _rows(block, r)
-        n = len(X)
-        if n == 0:
-            out.append((0.0, [np.zeros_like(p) for p in params], 0))
-            continue
-        z = X @ W
-        if b is not None:
-            z += b
-        loss, delta = model._score_loss(z, t)
-        if not getattr(model, "_summed_loss", False):  # a loss that is already a sum (SSE) stays as it is
-            loss, delta = loss * n, delta * n  # mean over the block -> sum over its rows
-        out.append((loss, [X.T @ delta] + ([] if b is None else [delta.sum(axis=0)]), n))
-    return out
-
-
 def _grad_array(p):
     g = p.grad
-    g = getattr(g, "data", g)  # a Tensor (or an ndarray in older versions)
+    g = getattr(g, "data", g)  # a Tensor or an ndarray
     return np.zeros(p.data.shape, np.float64) if g is None else np.asarray(g, np.float64)
 
 
-def network_step(blocks, rows, params, model, loss_fn, summed):
-    """[(loss sum, [sum dL/dp for each parameter], rows)] of an nn model's loss on each block (or row range).
+def loss_and_grad_sums(blocks, rows, params, model_and_step, summed):
+    """[(loss sum, [sum dL/dp for each parameter], rows)] of Trainer's ``loss_and_grad`` on each block (or row range).
 
-    The worker's copy of ``model`` gets the driver's parameter values, runs
-    forward and backward on each block in train mode; a mean-reduced loss is
-    scaled by the block's rows to a sum (``summed``: already a sum).
+    ``model_and_step`` is the pair (model, loss_and_grad) the driver's Trainer
+    uses (pickled together, so the step's closure sees this copy of the
+    model): the worker's copy gets the driver's parameter values, then the
+    step runs on the block's rows in train mode, exactly as one Trainer step
+    on those rows; its mean loss and gradients, times the block's rows, are
+    sums (``summed``: the loss is already a sum over the rows).
+
+    >>> from gradstep import nn
+    >>> from gradstep.models._linear_gd import LinearScores, delta_rule
+    >>> from gradstep.models._score_losses import squared_error
+    >>> m = LinearScores(1, 1)
+    >>> [(loss, (gW, gb), n)] = loss_and_grad_sums([(np.array([[1.0], [2.0]]), np.array([[1.0], [2.0]]))], [None],
+    ...                                          [np.zeros((1, 1)), np.zeros(1)], (m, delta_rule(m, squared_error, 0.0)), False)
+    >>> loss, gW.tolist(), gb.tolist(), n    # 1/2 (1 + 4) ; -(1*1 + 2*2) ; -(1 + 2)
+    (2.5, [[-5.0]], [-3.0], 2)
     """
+    model, step = model_and_step
     out = []
     with _MODEL_LOCK:
         own = list(model.parameters())
@@ -239,17 +221,13 @@ def network_step(blocks, rows, params, model, loss_fn, summed):
         for block, r in zip(blocks, rows):
             X, t = _rows(block, r)
             n = len(X)
-            if n == 0:
-                out.append((0.0, [np.zeros(p.data.shape) for p in own], 0))
-                continue
             for p in own:
                 p.grad = None
-            loss = loss_fn(model(Tensor(X)), Tensor(t))
-            loss.backward()
-            scale = 1.0 if summed else float(n)
-            out.append((float(loss.data) * scale, [_grad_array(p) * scale for p in own], n))
-            for p in own:
-                p.grad = None
+            loss, _ = step(X, t)
+            scale = 1.0 if summed else float(n)  # mean over the rows -> sum over them
+            out.append((float(loss) * scale, [_grad_array(p) * scale for p in own], n))
+        for p in own:
+            p.grad = None
     return out
 
 

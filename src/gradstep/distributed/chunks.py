@@ -57,6 +57,9 @@ class ChunkedData:
     feature_names : list of str or None (DataFrame columns)
     """
 
+    #: Trainer.fit((data, None)) trains on these blocks where they are
+    on_workers = True
+
     def __init__(self, client, futures, sizes, n_features, feature_names=None):
         self.client = client
         self.futures = list(futures)
@@ -106,6 +109,9 @@ class ChunkedData:
         if not kept:
             raise DataError(f"{where}: X has 0 samples; there is nothing to learn from")
         return cls(client, [f for f, _ in kept], [n for _, n in kept], widths.pop(), names)
+
+    def __len__(self):
+        return self.n_samples
 
     # ----- running functions where the blocks are ---------------------------------------------
     def map(self, fn, *args, **kwargs):

@@ -48,7 +48,7 @@ class DistributedGradient:
     ----------
     data : ChunkedData
     step : function ``(blocks, rows, *params, *static) -> [(loss, [grads], n)]`` run on each worker
-        (``blocks.linear_step``, ``blocks.network_step``); ``params`` are sent every step.
+        (``blocks.loss_and_grad_sums``); ``params`` are sent every step.
     static : sequence
         Arguments that do not change between steps (the model's code and settings);
         sent to the cluster once, as futures.

@@ -13,21 +13,19 @@ steps with every pass over the data done where the data are:
    Gram matrices (``smoothness``);
 4. training: the estimator's Trainer, optimizer, callbacks and penalty on the
    driver; each step's data loss and gradient from the workers
-   (``networks.trainer_fit``), summed in block order.
+   (``networks.WorkersLossAndGrad`` in Trainer's loop), summed in block order.
 
 The fitted attributes are NumPy arrays, exactly as after a NumPy fit.
 """
 
 import numpy as np
 
-from .. import nn
 from ..errors import ArgumentError, DataError, TrainingDivergedError
 from ..optim import make_optimizer
 from ..random import as_generator
 from . import blocks as B
 from ._dask import get_client
 from .chunks import ChunkedData
-from .engine import DistributedGradient
 from .loop import EpochPlan
 
 
@@ -116,25 +114,11 @@ def labels_and_targets(estimator, data, where, reset, classes):
 
     if reset:
         labels = np.asarray(classes) if classes is not None else np.concatenate(data.map(B.unique_labels))
-        labels = _unique_labels(_check_label_type(labels, where), where)
-        if len(labels) < 2:
-            raise DataError(
-                f"{where}: needs samples of at least 2 classes, but the data contains only one class: {labels.tolist()[0]!r}"
-                if len(labels) else f"{where}: got no class labels"
-            )
-        if estimator._binary_only and len(labels) > 2:
-            raise DataError(
-                f"{where}: Only binary classification is supported. The type of the target is multiclass "
-                f"({len(labels)} classes: {labels.tolist()}); use SoftmaxRegression or MLPClassifier"
-            )
-        estimator.classes_ = labels
+        estimator.classes_ = estimator._checked_classes(_unique_labels(_check_label_type(labels, where), where), where)
     seen = np.unique(np.concatenate(data.map(B.unique_labels)))
     unknown = seen[~np.isin(seen, estimator.classes_)]
     if len(unknown):
-        raise DataError(
-            f"{where}: y contains labels {unknown.tolist()} that are not in classes_ "
-            f"{estimator.classes_.tolist()}; pass every label with classes= on the first partial_fit call"
-        )
+        estimator._reject_unknown(unknown, where)
     return data.derive(B.encode, estimator.classes_)
 
 
@@ -257,24 +241,8 @@ def _step_size(est, smooth, where):
 
 
 def _train_linear(est, data, epochs, stop_early, where):
-    """The estimator's Trainer (callbacks, optimizer, penalty on the driver), the delta rule on the workers."""
-    from ..train import EarlyStopping, TerminateOnNaN, Trainer
-    from .networks import trainer_fit
-
-    callbacks = [TerminateOnNaN(advice=est._advice, where=where)]
-    if stop_early and est.tol is not None:
-        callbacks.append(EarlyStopping(monitor="loss", patience=int(est.patience), min_delta=float(est.tol)))
-    trainer = Trainer(est._module, est._objective(), est._optimizer, callbacks=callbacks, progress=False)
-    alpha, W = est._penalty_alpha(), est._module.weight
-    penalty = (lambda: (0.5 * alpha) * nn.l2_penalty([W])) if alpha else None  # alpha/2 ||W||^2
-    batch_size = est._effective_batch_size()
-    try:
-        history = trainer_fit(trainer, data, None, epochs, batch_size, est.shuffle, est._rng, 0, penalty,
-                              step=B.linear_step, static=[_clone(est)])  # fmt: skip
-    except Exception:
-        est.__dict__.pop("n_features_in_", None)  # a diverged model is not fitted
-        raise
-    est.loss_curve_.extend(history.history["loss"])
+    """The estimator's own training (``LinearGDModel._train``: Trainer with the delta rule) on the blocks."""
+    est._train(data, None, epochs, stop_early, where)
 
 
 def _train_local_sgd(est, data, epochs, local_steps, where):
@@ -292,10 +260,9 @@ def _train_local_sgd(est, data, epochs, local_steps, where):
     lr, alpha = float(est.learning_rate_), est._penalty_alpha()
     model = data.client.submit(_keep, _clone(est), pure=False)
     plan = EpochPlan(data, est._effective_batch_size(), est.shuffle, est._rng)
-    engine = DistributedGradient(data, B.linear_step, [model], where)  # holds the epoch's (shuffled) blocks
     for epoch in range(epochs):
-        steps = plan.epoch(engine)
-        blocks, client, total = engine.data, engine.data.client, 0.0
+        blocks, steps = plan.epoch()
+        client, total = blocks.client, 0.0
         for start in range(0, len(steps), local_steps):
             rounds = steps[start : start + local_steps]
             futures = [
@@ -326,7 +293,6 @@ def _fit_mlp(est, X, y, method, classes, client):
     """MLPClassifier / MLPRegressor ``fit`` and ``partial_fit`` on dask data."""
     from ..models.base import ClassifierMixin
     from ..train import EarlyStopping, Trainer
-    from .networks import trainer_fit
 
     regression = not isinstance(est, ClassifierMixin)
     data, reset, where = _prepare(est, X, y, method, classes, client, np.float32, regression, "_model")
@@ -353,10 +319,8 @@ def _fit_mlp(est, X, y, method, classes, client):
     callbacks = []
     if not one_pass and est.tol is not None:
         callbacks.append(EarlyStopping(monitor="loss", patience=int(est.patience), min_delta=est.tol))
-    trainer = Trainer(est._model, est._loss, est._optimizer, callbacks=callbacks, progress=bool(est.progress))
-    alpha, weights = float(est.alpha), est._weights
-    penalty = (lambda: (0.5 * alpha) * nn.regularizers.l2_penalty(weights)) if alpha else None  # alpha/2 sum ||W||^2
-    history = trainer_fit(trainer, data, None, epochs, batch_size, est.shuffle, est._rng, 0, penalty)
+    trainer = Trainer(est._model, est._objective(), est._optimizer, callbacks=callbacks, progress=bool(est.progress))
+    history = trainer.fit((data, None), epochs=epochs, batch_size=batch_size, shuffle=est.shuffle, seed=est._rng)
     data.release()
     est.loss_curve_.extend(history.history["loss"])
     est.n_iter_ = len(est.loss_curve_)

@@ -332,25 +332,32 @@ class ClassifierMixin:
         y = self._validate_y(y, n_samples, method)
         y = _check_label_type(y, name)
         if reset:
-            labels = _unique_labels(np.asarray(classes) if classes is not None else y, name)
-            if len(labels) < 2:
-                raise DataError(
-                    f"{name}: needs samples of at least 2 classes, but the data contains only one class: {labels.tolist()[0]!r}"
-                    if len(labels) else f"{name}: got no class labels"
-                )
-            if self._binary_only and len(labels) > 2:
-                raise DataError(
-                    f"{name}: Only binary classification is supported. The type of the target is multiclass "
-                    f"({len(labels)} classes: {labels.tolist()}); use SoftmaxRegression or MLPClassifier"
-                )
-            self.classes_ = labels
+            self.classes_ = self._checked_classes(_unique_labels(np.asarray(classes) if classes is not None else y, name), name)
         unknown = ~np.isin(y, self.classes_)
         if unknown.any():
-            raise DataError(
-                f"{name}: y contains labels {np.unique(y[unknown]).tolist()} that are not in classes_ "
-                f"{self.classes_.tolist()}; pass every label with classes= on the first partial_fit call"
-            )
+            self._reject_unknown(np.unique(y[unknown]), name)
         return np.searchsorted(self.classes_, y)
+
+    def _checked_classes(self, labels, name):
+        """The sorted distinct ``labels`` as ``classes_``, after checking there are 2 (or, if binary only, exactly 2)."""
+        if len(labels) < 2:
+            raise DataError(
+                f"{name}: needs samples of at least 2 classes, but the data contains only one class: {labels.tolist()[0]!r}"
+                if len(labels) else f"{name}: got no class labels"
+            )
+        if self._binary_only and len(labels) > 2:
+            raise DataError(
+                f"{name}: Only binary classification is supported. The type of the target is multiclass "
+                f"({len(labels)} classes: {labels.tolist()}); use SoftmaxRegression or MLPClassifier"
+            )
+        return labels
+
+    def _reject_unknown(self, unknown, name):
+        """DataError for labels of y that are not in ``classes_``."""
+        raise DataError(
+            f"{name}: y contains labels {unknown.tolist()} that are not in classes_ "
+            f"{self.classes_.tolist()}; pass every label with classes= on the first partial_fit call"
+        )
 
     def score(self, X, y):
         """Mean accuracy of ``predict(X)`` against y.

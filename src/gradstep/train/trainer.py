@@ -117,6 +117,17 @@ def graph_loss_and_grad(model, loss_fn, optimizer):
     return loss_and_grad
 
 
+def _on_workers(train):
+    """True for a training pair of dask collections, or of row blocks already on dask workers and None.
+
+    >>> _on_workers((np.zeros((2, 1)), np.zeros(2)))
+    False
+    """
+    if not (isinstance(train, (tuple, list)) and len(train) == 2):
+        return False
+    return is_dask_collection(train[0]) or (getattr(train[0], "on_workers", False) is True and train[1] is None)
+
+
 class Trainer:
     """Train a model with a loss and an optimizer, Keras-style, with callbacks and exact resume.
 
@@ -250,8 +261,12 @@ class Trainer:
         train : (X, y)
             ndarrays or Tensors; batches are wrapped as Tensors without copying
             (pass float32 X for speed). Dask arrays or DataFrames train on the
-            active distributed.Client, the data staying on its workers (see
-            docs/distributed.md).
+            active distributed.Client, the data staying on its workers: the
+            same loop, each step's ``loss_and_grad`` run on the workers' row
+            blocks and summed in block order (the training metrics, which
+            need every output, are not logged; ``compile`` does not apply).
+            ``(blocks, None)`` with a ``gradstep.distributed.ChunkedData``
+            trains on blocks already on the workers. See docs/distributed.md.
         val : (X_val, y_val), optional
             Evaluated after every epoch in eval mode; logged as ``val_loss`` and
             ``val_<metric>``.
@@ -289,29 +304,39 @@ class Trainer:
         ([0, 1], [4.0, 0.0])
         """
         where = "Trainer.fit"
-        if isinstance(train, (tuple, list)) and train and is_dask_collection(train[0]):
-            from ..distributed.networks import fit_trainer_on_dask  # above train: imported only for dask input
-
-            return fit_trainer_on_dask(self, train, val, validation_split, epochs, batch_size, shuffle, seed,
-                                       initial_epoch, transform)  # fmt: skip
-        X, y = _pair(train, where, "train")
         if not (isinstance(epochs, int) and epochs >= 1):
             raise TrainingConfigError(f"{where}: epochs must be an int >= 1, got {epochs!r}")
         if not (isinstance(initial_epoch, int) and 0 <= initial_epoch < epochs):
             raise TrainingConfigError(
                 f"{where}: initial_epoch must be an int in [0, epochs), got {initial_epoch!r} with epochs={epochs}"
             )
-        if not (isinstance(validation_split, (int, float)) and 0.0 <= validation_split < 1.0):
-            raise TrainingConfigError(f"{where}: validation_split must be in [0, 1), got {validation_split!r}")
-        if val is not None and validation_split:
-            raise TrainingConfigError(f"{where}: pass either val=(X_val, y_val) or validation_split, not both")
-        if val is not None:
-            X_val, y_val = _pair(val, where, "val")
-        elif validation_split:
-            X, X_val, y, y_val = train_test_split(X, y, test_fraction=validation_split, seed=seed)
+        on_workers = _on_workers(train)
+        if on_workers:  # the same loop; the batches are row ranges of blocks held by dask workers
+            from ..distributed.networks import workers_fit  # above train: imported only for dask input
+
+            loader, loss_and_grad, validate = workers_fit(self, train, val, validation_split, batch_size, shuffle,
+                                                          seed, transform)  # fmt: skip
+            n_samples = loader.n_samples
         else:
-            X_val = y_val = None
-        loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed, transform=transform)
+            X, y = _pair(train, where, "train")
+            if not (isinstance(validation_split, (int, float)) and 0.0 <= validation_split < 1.0):
+                raise TrainingConfigError(f"{where}: validation_split must be in [0, 1), got {validation_split!r}")
+            if val is not None and validation_split:
+                raise TrainingConfigError(f"{where}: pass either val=(X_val, y_val) or validation_split, not both")
+            if val is not None:
+                X_val, y_val = _pair(val, where, "val")
+            elif validation_split:
+                X, X_val, y, y_val = train_test_split(X, y, test_fraction=validation_split, seed=seed)
+            else:
+                X_val = y_val = None
+            loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed, transform=transform)
+            n_samples = len(X)
+            loss_and_grad = self.loss_and_grad or graph_loss_and_grad(self.model, self.loss, self.optimizer)
+
+            def validate():
+                return {f"val_{k}": v for k, v in self.evaluate(X_val, y_val).items()}
+
+            validate = None if X_val is None else validate
         self._loader = loader
 
         callbacks = self._all_callbacks()
@@ -320,7 +345,7 @@ class Trainer:
         if initial_epoch == 0:
             self.history = History()
         self.history.params = {"epochs": epochs, "steps": len(loader), "batch_size": loader.batch_size,
-                               "samples": len(X)}  # fmt: skip
+                               "samples": n_samples}  # fmt: skip
         self.stop_training = False
         self.stop_reason = None
         for cb in callbacks:
@@ -330,11 +355,12 @@ class Trainer:
         self._apply_pending(loader)
 
         model, optimizer = self.model, self.optimizer
-        loss_and_grad = self.loss_and_grad or graph_loss_and_grad(model, self.loss, optimizer)
+        # the outputs of a step on the workers stay there: training metrics are for local data
+        metrics = self.metrics if not on_workers else ()
         # the loop reads no gradient after the update: a gradstep optimizer may use them as scratch and drop them
         step_kwargs = {"release_grads": True} if isinstance(optimizer, Optimizer) else {}
         compiled, at = None, [0]  # at: the batch number the gradient callbacks of a compiled step see
-        if self.compile:
+        if self.compile and not on_workers:  # on dask data each worker runs the eager step
 
             def after_backward():
                 for cb in grad_callbacks:
@@ -357,7 +383,7 @@ class Trainer:
                     if compiled is not None:
                         at[0] = step
                         value = compiled(xb, yb)
-                        out = compiled.output.copy() if self.metrics else None  # a buffer the next step reuses
+                        out = compiled.output.copy() if metrics else None  # a buffer the next step reuses
                     else:
                         value, out = loss_and_grad(xb, yb)  # the seam: loss of the batch, .grad of every parameter
                         for cb in grad_callbacks:
@@ -366,7 +392,7 @@ class Trainer:
                     n = len(xb)
                     total += value * n
                     count += n
-                    if self.metrics:
+                    if metrics:
                         if out is None:
                             raise TrainingConfigError(
                                 f"{where}: metrics need the model's outputs, but loss_and_grad returned None for them"
@@ -382,10 +408,10 @@ class Trainer:
                         break
                 # epoch loss = sample-weighted mean of the batch losses
                 logs = {"loss": total / count}
-                if self.metrics:
+                if metrics:
                     logs.update(self._metric_logs(np.concatenate(targets), np.concatenate(outputs)))
-                if X_val is not None:
-                    logs.update({f"val_{k}": v for k, v in self.evaluate(X_val, y_val).items()})
+                if validate is not None:
+                    logs.update(validate())
                 logs["lr"] = self._current_lr()
                 logs["seconds"] = time.perf_counter() - started
                 self.epoch = epoch + 1
