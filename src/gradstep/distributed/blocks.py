@@ -251,6 +251,29 @@ def network_outputs_loss(block, params, model, loss_fn, summed):
     return (loss if summed else loss * n), n
 
 
+# ----- the worker's end of a step ----------------------------------------------------------
+class BlockActor:
+    """A dask actor on one worker: the step function, its static arguments and that worker's blocks.
+
+    ``attach({index: key})`` takes references to blocks held in the worker's
+    memory (no copy); ``run(indices, rows, *params)`` is ``step(those blocks,
+    rows, *params, *static)``, answered straight to the driver.
+    """
+
+    def __init__(self, step, static):
+        self.step, self.static, self.blocks = step, list(static), {}
+
+    def attach(self, keys):
+        from distributed import get_worker
+
+        data = get_worker().data
+        self.blocks = {i: data[key] for i, key in keys.items()}  # KeyError when a block is not here (lost)
+        return len(self.blocks)
+
+    def run(self, indices, rows, *params):
+        return self.step([self.blocks[i] for i in indices], rows, *params, *self.static)
+
+
 # ----- local SGD ----------------------------------------------------------------------------
 def linear_local_sgd(block, slices, params, model, lr, alpha):
     """Plain SGD steps p <- p - lr dL/dp on this block alone, one per row range of ``slices``.

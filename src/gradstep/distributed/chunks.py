@@ -179,10 +179,11 @@ def _align(y, X, where):
 def check_recoverable(error, where):
     """Turn the scheduler's error about lost data that nothing can rebuild into a DistributedError naming the cure."""
     distributed = require("distributed")
-    lost = (distributed.client.FutureCancelledError,) if hasattr(distributed.client, "FutureCancelledError") else ()
+    lost = tuple(getattr(distributed.client, name) for name in ("FutureCancelledError", "FuturesCancelledError")
+                 if hasattr(distributed.client, name))  # fmt: skip
     if isinstance(error, lost + (require("concurrent.futures").CancelledError,)):
         raise DistributedError(
-            f"{where}: a chunk of the data was lost with its worker and cannot be recomputed ({error}); "
+            f"{where}: a chunk of the data was lost with its worker and cannot be recomputed ({' '.join(str(error).split())}); "
             "data put on the cluster with client.scatter has no graph to rebuild it: build the dask "
             "collection from files (dask.dataframe.read_parquet, gradstep.data.load_parquet) or from an "
             "array (dask.array.from_array) instead"

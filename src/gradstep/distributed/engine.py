@@ -44,68 +44,75 @@ def epoch_slices(sizes, batch_size):
 class DistributedGradient:
     """``engine(params, rows=None) -> (loss sum, [gradient sums], rows)`` over the blocks of a ChunkedData.
 
+    Each worker holds one ``blocks.BlockActor`` (a dask actor) with the step
+    function, its static arguments and references to the blocks in that
+    worker's memory; a step is one direct message per worker (the parameters
+    in, the per-block sums out), not a task through the scheduler, and the
+    driver adds the sums in block order. If a worker is lost, the step is
+    retried: the scheduler recomputes the lost blocks from their graph on the
+    remaining workers, the actors are made again where the blocks now are.
+
     Parameters
     ----------
     data : ChunkedData
     step : function ``(blocks, rows, *params, *static) -> [(loss, [grads], n)]`` run on each worker
         (``blocks.loss_and_grad_sums``); ``params`` are sent every step.
     static : sequence
-        Arguments that do not change between steps (the model's code and settings);
-        sent to the cluster once, as futures.
+        Arguments that do not change between steps (the model and its step);
+        sent to each worker once, when its actor is made.
     where : str
         Names the estimator or Trainer in errors.
     """
 
+    #: attempts of one step when workers are lost (each waits for the lost blocks to be recomputed)
+    ATTEMPTS = 4
+
     def __init__(self, data, step, static=(), where="gradstep.distributed"):
-        self.data = data
         self.step = step
         self.where = where
-        self._static_values = list(static)
-        self._static = {}  # worker address -> that worker's own copy of the static arguments (futures)
-        self.groups = data.groups()
-        self.static = self.static_for(next(iter(self.groups)))
-        self.steps_taken = 0
-
-    def static_for(self, address):
-        """Futures of the static arguments held by the worker at ``address`` (made there once).
-
-        One copy per worker: a step's task then finds them where it runs, instead
-        of fetching a replica that the scheduler's memory manager may have dropped.
-        """
-        if address not in self._static:
-            place = {} if address is None else {"workers": [address], "allow_other_workers": True}
-            client = self.data.client
-            self._static[address] = [client.submit(_keep, s, pure=False, **place) for s in self._static_values]
-        return self._static[address]
+        self.static = list(static)
+        self._actors = {}  # worker address -> (actor future, actor)
+        self.data = None
+        self.use(data)
 
     def use(self, data):
-        """Run later steps on ``data`` (e.g. an epoch's shuffled blocks): same blocks, new futures."""
+        """Run later steps on ``data`` (e.g. an epoch's shuffled blocks): the actors take its blocks."""
         if data is not self.data:
             self.data = data
-            self.groups = data.groups()
+            self._place()
+
+    def _place(self):
+        """Find where every block is and give each worker's actor its blocks (making actors where needed)."""
+        data, client = self.data, self.data.client
+        self.groups = data.groups()
+        from .blocks import BlockActor
+
+        for address in self.groups:
+            if address not in self._actors:
+                future = client.submit(BlockActor, self.step, self.static, actor=True, workers=[address],
+                                       allow_other_workers=False, pure=False)  # fmt: skip
+                self._actors[address] = (future, future.result())
+        for address in list(self._actors):
+            if address not in self.groups:
+                self._actors.pop(address)[0].release()  # a worker without blocks of this data set
+        calls = [
+            self._actors[address][1].attach({i: data.futures[i].key for i in indices})
+            for address, indices in self.groups.items()
+        ]
+        for call in calls:
+            call.result()
 
     def __call__(self, params, rows=None):
         """Sum over the blocks, in block order, of the step's (loss, gradients, rows)."""
-        data, client = self.data, self.data.client
-        rows = rows if rows is not None else [None] * len(data.futures)
-        tasks = []
-        for address, indices in self.groups.items():
-            indices = [i for i in indices if rows[i] is None or rows[i][1] > rows[i][0]]
-            if not indices:
-                continue  # nothing of this worker's in this step's minibatch
-            place = {} if address is None else {"workers": [address], "allow_other_workers": True}
-            future = client.submit(
-                self.step, [data.futures[i] for i in indices], [rows[i] for i in indices], *params,
-                *self.static_for(address), pure=False, **place,
-            )  # fmt: skip
-            tasks.append((indices, future))
-        try:
-            gathered = client.gather([f for _, f in tasks])
-        except Exception as err:  # noqa: BLE001 - only lost, unrecoverable data is translated
-            check_recoverable(err, self.where)
-        per_block = {}
-        for (indices, _), results in zip(tasks, gathered):
-            per_block.update(zip(indices, results))
+        rows = rows if rows is not None else [None] * len(self.data.futures)
+        for attempt in range(self.ATTEMPTS):
+            try:
+                per_block = self._run(params, rows)
+                break
+            except Exception as err:  # noqa: BLE001 - a lost worker shows up as several error types
+                if attempt == self.ATTEMPTS - 1:
+                    raise
+                self._recover(err)
         loss, grads, count = 0.0, None, 0
         for i in sorted(per_block):  # the fixed order of the blocks
             block_loss, block_grads, n = per_block[i]
@@ -116,18 +123,48 @@ class DistributedGradient:
             else:
                 for total, g in zip(grads, block_grads):
                     total += g
-        self.steps_taken += 1
         return loss, grads, count
 
-    def map_blocks(self, fn, *args):
-        """``[fn(block, *args, *static)]`` over the current blocks, gathered in block order."""
-        return self.data.map(fn, *args, *self.static)
+    def _run(self, params, rows):
+        calls = []
+        for address, indices in self.groups.items():
+            indices = [i for i in indices if rows[i] is None or rows[i][1] > rows[i][0]]
+            if indices:  # else nothing of this worker's is in this step's minibatch
+                calls.append((indices, self._actors[address][1].run(indices, [rows[i] for i in indices], *params)))
+        per_block = {}
+        for indices, call in calls:
+            per_block.update(zip(indices, call.result()))
+        return per_block
 
-    def refresh(self):
-        """Look up again where the blocks are (after workers came or went)."""
-        self.groups = self.data.groups()
+    def _recover(self, err):
+        """After a failed step: wait for the lost blocks to be recomputed (or say they cannot be), place them again."""
+        distributed = _distributed()
+        if not isinstance(err, (RuntimeError, OSError, distributed.comm.CommClosedError, KeyError)):
+            raise err  # an error of the step itself (bad data, a bug): not a lost worker
+        data = self.data
+        try:
+            distributed.wait(data.futures)
+        except Exception as lost:  # noqa: BLE001 - only lost, unrecoverable data is translated
+            check_recoverable(lost, self.where)
+        for f in data.futures:
+            if f.status != "finished":
+                try:
+                    f.result()
+                except Exception as lost:  # noqa: BLE001 - only lost, unrecoverable data is translated
+                    check_recoverable(lost, self.where)
+        for future, _ in self._actors.values():
+            future.release()
+        self._actors = {}  # actors on lost workers are gone; the others are made again with the new placement
+        self._place()
+
+    def close(self):
+        """Release the actors (and with them their references to the blocks)."""
+        for future, _ in self._actors.values():
+            future.release()
+        self._actors = {}
 
 
-def _keep(value):
-    return value
+def _distributed():
+    from ._dask import require
 
+    return require("distributed")
