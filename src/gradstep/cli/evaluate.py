@@ -4,11 +4,22 @@
 (the rows the run never trained on, drawn again from the seed recorded in
 config.json); ``--all-rows`` scores every row, training rows included. The
 first line of the output says which.
+
+``--workers N`` / ``--scheduler ADDRESS`` score other ``--data`` on a dask
+cluster: Parquet data are read by the workers and never reach this process
+(see ``cluster``); the run's own split, already read to rebuild the run, is
+scored here.
 """
 
 import os
 
-from .datasets import load_dataset
+import numpy as np
+
+from ..data import parquet
+from ..errors import GradstepError
+from .cluster import add_cluster_options, blocks_of, cluster_of, scores_on_workers
+from .datasets import is_parquet, load_dataset
+from .errors import CommandLineError
 from .report import evaluate_session, metrics_table
 from .resume import restore
 from .rundir import read_run
@@ -31,6 +42,7 @@ def add_parser(subparsers):
     parser.add_argument("--all-rows", action="store_true",
                         help="score every row of the run's own data set, training rows included "
                              "(default: only its held-out test split)")  # fmt: skip
+    add_cluster_options(parser, "score")
     parser.set_defaults(run=run)
     return parser
 
@@ -77,10 +89,61 @@ def run(args):
         what = f"every row of {session.dataset.name}, training rows included"
     else:
         target = args.target if args.target is not None else config["options"]["target"]
+        with cluster_of(args) as client:
+            if client is not None:
+                return _evaluate_on_workers(client, session, trainer, run_dir, args.data, target)
         other = load_dataset(args.data, target, split="test")
         session.check_compatible(other)
         X, y_raw, what = session.prep.features(other.X), other.y, args.data
+    if own and (args.workers is not None or args.scheduler is not None):
+        note += "; scored here: the run's own rows were read to rebuild the run"
     results, _ = evaluate_session(session, trainer, X, session.targets(y_raw), y_raw)
     print(f"metrics of {run_dir} on {what} ({len(X)} examples{note})")
     print(metrics_table(results))
     return 0
+
+
+def _evaluate_on_workers(client, session, trainer, run_dir, spec, target):
+    """The metrics of ``--data`` scored block by block on the cluster (Parquet read by the workers)."""
+    if is_parquet(spec):
+        X, y = read_parquet_on_workers(spec, target, session.dataset.target)
+    else:
+        other = load_dataset(spec, target, split="test")  # not Parquet: read here, sent to the workers
+        session.check_compatible(other)
+        X, y = other.X, other.y
+    data = blocks_of(client, X, y, "gradstep evaluate")
+    n = session.dataset.X.shape[1]
+    if data.n_features != n:
+        raise CommandLineError(f"--data {spec}: has {data.n_features} feature columns, but the run was trained on {n}")
+    _check_labels(data, session, spec)
+    results, _ = scores_on_workers(data, session.readout, trainer.model, trainer.loss)
+    data.release()
+    print(f"metrics of {run_dir} on {spec} ({data.n_samples} examples, scored on {len(client.nthreads())} workers)")
+    print(metrics_table(results))
+    return 0
+
+
+def read_parquet_on_workers(spec, target, run_target):
+    """Dask ``(X, y)`` of Parquet ``--data``, read by the workers: ``target`` (name, or the run's target) and the rest."""
+    try:
+        names = parquet.column_names(spec)
+        column = target if isinstance(target, str) and target in names else run_target
+        if column not in names:
+            raise CommandLineError(f"--data {spec}: has no target column {column!r}; its columns are {names}")
+        return parquet.load_parquet(spec, target=column, dask=True, dtype="float32")
+    except GradstepError as err:
+        if isinstance(err, CommandLineError):
+            raise
+        raise CommandLineError(f"--data {spec}: {err}") from None
+
+
+def _check_labels(data, session, spec):
+    """Labels of the blocks that the run's classes do not hold: a CommandLineError naming them."""
+    if session.dataset.task != "classification":
+        return
+    from ..distributed import blocks as B
+
+    seen = np.unique(np.concatenate(data.map(B.unique_labels)))
+    unknown = sorted(set(seen.tolist()) - set(session.dataset.classes))
+    if unknown:
+        raise CommandLineError(f"--data {spec}: labels {unknown} are not among the run's classes {session.dataset.classes}")

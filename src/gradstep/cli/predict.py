@@ -4,6 +4,11 @@ The CSV file holds the run's feature columns; a column named like the run's
 target is ignored, so the training file itself can be passed. The output has
 one row per input row: ``prediction`` and, for models with class
 probabilities (softmax, logistic, MLP classifier), ``p_<class>`` columns.
+
+``--workers N`` / ``--scheduler ADDRESS`` predict on a dask cluster: Parquet
+data are read by the workers, each block is scaled and run through the
+network where it lives, and the predictions come back one block at a time,
+written in row order (the features never reach this process).
 """
 
 import csv
@@ -13,6 +18,7 @@ import numpy as np
 
 from ..data import load_csv, parquet
 from ..errors import GradstepError
+from .cluster import add_cluster_options, blocks_of, cluster_of, predictions_on_workers
 from .datasets import csv_header, is_parquet, load_dataset
 from .errors import CommandLineError
 from .resume import restore
@@ -34,6 +40,7 @@ def add_parser(subparsers):
     parser.add_argument("--data", required=True,
                         help="FILE.csv, FILE.parquet or a FOLDER of .parquet files (or a data set name: all its rows)")
     parser.add_argument("--out", default="predictions.csv", help="where to write the predictions (default predictions.csv)")
+    add_cluster_options(parser, "predict")
     parser.set_defaults(run=run)
     return parser
 
@@ -78,30 +85,70 @@ def run(args):
     out = check_output_file(args.out)
     run_dir, config = read_run(args.run_dir)
     session, trainer = restore(run_dir, config, progress=False)
+    with cluster_of(args) as client:
+        if client is not None:
+            return _predict_on_workers(client, session, trainer, args, out)
     if args.data.lower().endswith(".csv"):
         X = read_features(args.data, config["data"]["target"])
     elif is_parquet(args.data):
         X = read_parquet_features(args.data, config["data"]["target"])
     else:
         X = load_dataset(args.data, split="test").X
-    n = session.dataset.X.shape[1]
-    if X.shape[1] != n:
-        raise CommandLineError(f"--data {args.data}: has {X.shape[1]} feature columns, but the run was trained on {n}")
+    _check_width(X.shape[1], session, args.data)
     X_scaled = session.prep.features(X)
     outputs = trainer.predict(X_scaled)
     predicted = session.predict(trainer, X_scaled)
     proba = session.network.probabilities(outputs)
-    header = ["prediction"] + ([f"p_{c}" for c in session.dataset.classes] if proba is not None else [])
+    count = write_predictions(out, session, [(predicted, proba)])
+    print(f"wrote {count} predictions to {args.out}")
+    return 0
+
+
+def _check_width(width, session, spec):
+    n = session.dataset.X.shape[1]
+    if width != n:
+        raise CommandLineError(f"--data {spec}: has {width} feature columns, but the run was trained on {n}")
+
+
+def _predict_on_workers(client, session, trainer, args, out):
+    """Predictions of ``--data`` made block by block on the cluster (Parquet read by the workers)."""
+    target = session.dataset.target
+    if is_parquet(args.data):
+        try:
+            columns = [c for c in parquet.column_names(args.data) if c != target]
+            X = parquet.load_parquet(args.data, columns=columns, dask=True, dtype=np.float32)
+        except GradstepError as err:
+            raise CommandLineError(f"--data {args.data}: {err}") from None
+    elif args.data.lower().endswith(".csv"):
+        X = read_features(args.data, target)  # not Parquet: read here, sent to the workers
+    else:
+        X = load_dataset(args.data, split="test").X
+    data = blocks_of(client, X, None, "gradstep predict")
+    _check_width(data.n_features, session, args.data)
+    count = write_predictions(out, session, predictions_on_workers(data, session.readout, trainer.model))
+    data.release()
+    print(f"wrote {count} predictions to {args.out} (made on {len(client.nthreads())} workers)")
+    return 0
+
+
+def write_predictions(out, session, parts):
+    """Write the CSV from ``(predictions, probabilities or None)`` parts in row order; returns the rows written."""
+    classes = session.dataset.classes
+    count = 0
     try:
         with open(out, "w", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(header)
-            for i, value in enumerate(predicted.tolist()):
-                writer.writerow([value] + ([f"{p:.6g}" for p in proba[i]] if proba is not None else []))
+            header_written = False
+            for predicted, proba in parts:
+                if not header_written:
+                    writer.writerow(["prediction"] + ([f"p_{c}" for c in classes] if proba is not None else []))
+                    header_written = True
+                for i, value in enumerate(predicted.tolist()):
+                    writer.writerow([value] + ([f"{p:.6g}" for p in proba[i]] if proba is not None else []))
+                count += len(predicted)
     except OSError as err:
         raise CommandLineError(f"--out {out}: cannot write the predictions: {err.strerror or err}") from None
-    print(f"wrote {len(X)} predictions to {args.out}")
-    return 0
+    return count
 
 
 def check_output_file(path):

@@ -25,18 +25,50 @@ def evaluate_session(session, trainer, X_scaled, y_targets, y_raw):
     Classification: loss, accuracy and macro precision/recall/F1; regression:
     loss (on the standardized target), and MSE, MAE, R^2 in the target's units.
     """
-    results = {"loss": trainer.evaluate(X_scaled, y_targets)["loss"]}
-    predicted = session.predict(trainer, X_scaled)
-    if session.dataset.task == "classification":
-        classes = np.asarray(session.dataset.classes)
+    loss = trainer.evaluate(X_scaled, y_targets)["loss"]
+    return finish_scores(score_sums(session.readout, trainer.predict(X_scaled), y_raw, loss))
+
+
+def score_sums(readout, outputs, y_raw, loss):
+    """What the metrics of one data block are made of: ``(rows, mean loss, confusion matrix or regression sums)``.
+
+    Blocks are combined with ``add_scores`` (in block order) and turned into
+    metrics by ``finish_scores``: the same metrics as on the rows all at once.
+    """
+    predicted = readout.labels(outputs)
+    n = len(outputs)
+    if readout.task == "classification":
+        classes = np.asarray(readout.classes)
         t, p = np.searchsorted(classes, y_raw), np.searchsorted(classes, predicted)
-        k = len(classes)
-        results["accuracy"] = M.accuracy(t, p)
-        for name in ("precision", "recall", "f1"):
-            results[f"{name}_macro"] = getattr(M, name)(t, p, average="macro", num_classes=k)
-        return results, M.confusion_matrix(t, p, num_classes=k)
+        return n, loss, M.confusion_matrix(t, p, num_classes=len(classes))
     y = np.asarray(y_raw, np.float64)
-    results.update(mse=M.mse(y, predicted), mae=M.mae(y, predicted), r2=M.r2(y, predicted))
+    err = y - predicted
+    mean = float(y.mean())
+    # sum (y - y_hat)^2, sum |y - y_hat|, mean y, sum (y - mean y)^2
+    return n, loss, np.array([float((err**2).sum()), float(np.abs(err).sum()), mean, float(((y - mean) ** 2).sum())])
+
+
+def add_scores(a, b):
+    """The score sums of two blocks together (means weighted by rows; Chan's update of sum (y - mean)^2)."""
+    (n_a, loss_a, s_a), (n_b, loss_b, s_b) = a, b
+    n = n_a + n_b
+    loss = (loss_a * n_a + loss_b * n_b) / n
+    if s_a.ndim == 2:  # confusion matrices
+        return n, loss, s_a + s_b
+    delta = s_b[2] - s_a[2]
+    mean = s_a[2] + delta * n_b / n
+    m2 = s_a[3] + s_b[3] + delta**2 * n_a * n_b / n  # M2 = M2_a + M2_b + delta^2 n_a n_b / n
+    return n, loss, np.array([s_a[0] + s_b[0], s_a[1] + s_b[1], mean, m2])
+
+
+def finish_scores(sums):
+    """``(metrics dict, confusion matrix or None)`` from score sums."""
+    n, loss, s = sums
+    results = {"loss": loss}
+    if s.ndim == 2:
+        results.update(M.confusion_scores(s))
+        return results, s
+    results.update(mse=s[0] / n, mae=s[1] / n, r2=M.r2_from_sums(s[0], s[3]))
     return results, None
 
 

@@ -53,6 +53,37 @@ class Preprocessing:
         return standardize(X.astype(np.float32, copy=False), self.x_mean, self.x_scale)
 
 
+@dataclass
+class Readout:
+    """How a run turns raw labels into training targets and network outputs into predictions.
+
+    The part of a Session that scoring needs, without the data: small enough
+    to send to dask workers (``evaluate`` / ``predict`` with ``--workers``).
+    """
+
+    task: str  # "classification" or "regression"
+    classes: list
+    prep: Preprocessing
+    network: object = None  # the Network (set once built)
+
+    def codes(self, y):
+        """Class codes 0..K-1 of raw labels, or standardized values of a regression target."""
+        if self.task == "classification":
+            return np.searchsorted(np.asarray(self.classes), y)
+        return (np.asarray(y, np.float64) - self.prep.y_mean) / self.prep.y_scale
+
+    def targets(self, y):
+        """Training targets of raw labels or values (class codes, +-1, or standardized values)."""
+        return self.network.targets(self.codes(y))
+
+    def labels(self, outputs):
+        """Raw labels (classification) or values in the original units (regression) of network outputs."""
+        decoded = self.network.decode(outputs)
+        if self.task == "classification":
+            return np.asarray(self.classes)[decoded]
+        return decoded * self.prep.y_scale + self.prep.y_mean
+
+
 class SaveRun(Callback):
     """After every epoch: the whole training state to model.safetensors, then history.csv from it.
 
@@ -139,11 +170,13 @@ class Session:
         check_network_size(options, self.dataset.X.shape[1], len(self.dataset.classes))
         regression = self.dataset.task == "regression"
         self.prep = Preprocessing.fit(X_train, y_train, options["standardize"], regression)
+        self.readout = Readout(self.dataset.task, self.dataset.classes, self.prep)
         self.X_train, self.X_val, self.X_test = (self.prep.features(X) for X in (X_train, X_val, X_test))
         # the model is the gradstep.models estimator of --model, set up on the (scaled) training set
         self.network = build_network(
             options, self.X_train, self.codes(y_train), len(self.dataset.classes), self.dataset.task
         )  # fmt: skip
+        self.readout.network = self.network
         self.y_train, self.y_val, self.y_test = (self.targets(y) for y in (y_train, y_val, y_test))
         self.raw_y_test = y_test
         batch = self.batch_size
@@ -171,13 +204,11 @@ class Session:
 
     def codes(self, y):
         """Class codes 0..K-1 of raw labels, or standardized values of a regression target."""
-        if self.dataset.task == "classification":
-            return np.searchsorted(np.asarray(self.dataset.classes), y)
-        return (np.asarray(y, np.float64) - self.prep.y_mean) / self.prep.y_scale
+        return self.readout.codes(y)
 
     def targets(self, y):
         """Training targets of raw labels or values (class codes, +-1, or standardized values)."""
-        return self.network.targets(self.codes(y))
+        return self.readout.targets(y)
 
     def trainer(self, callbacks=(), progress=True):
         """A Trainer over this session's network, loss, optimizer and per-epoch metric."""
@@ -207,7 +238,4 @@ class Session:
 
     def predict(self, trainer, X_scaled):
         """Raw labels (classification) or values in the original units (regression)."""
-        decoded = self.network.decode(trainer.predict(X_scaled))
-        if self.dataset.task == "classification":
-            return np.asarray(self.dataset.classes)[decoded]
-        return decoded * self.prep.y_scale + self.prep.y_mean
+        return self.readout.labels(trainer.predict(X_scaled))

@@ -138,12 +138,45 @@ def _per_class(name, y_true, y_pred, average, num_classes, threshold):
     """True positives, predicted positives, actual positives per class, and which classes occur."""
     if average not in ("macro", None):
         raise TrainingConfigError(f"{name}: average must be 'macro' or None, got {average!r}")
-    cm = _confusion(name, y_true, y_pred, num_classes, threshold)
+    return _class_counts(_confusion(name, y_true, y_pred, num_classes, threshold))
+
+
+def _class_counts(cm):
     tp = np.diag(cm).astype(np.float64)
     predicted = cm.sum(axis=0).astype(np.float64)
     actual = cm.sum(axis=1).astype(np.float64)
     present = (predicted + actual) > 0
     return tp, predicted, actual, present
+
+
+def _precision(tp, predicted, actual):
+    return _ratio(tp, predicted)
+
+
+def _recall(tp, predicted, actual):
+    return _ratio(tp, actual)
+
+
+def _f1(tp, predicted, actual):
+    # F1 = 2 TP / (2 TP + FP + FN) = 2 TP / (predicted + actual), the same as 2PR / (P + R)
+    return _ratio(2.0 * tp, predicted + actual)
+
+
+def confusion_scores(cm):
+    """Accuracy and macro precision, recall and F1 of a confusion matrix (e.g. one summed over data blocks).
+
+    The same values as ``accuracy``, ``precision``, ``recall`` and ``f1`` on the
+    examples the matrix counts.
+
+    >>> import numpy as np
+    >>> confusion_scores(np.array([[1, 1], [0, 2]]))   # y_true [0, 0, 1, 1], y_pred [0, 1, 1, 1]
+    {'accuracy': 0.75, 'precision_macro': 0.8333333333333333, 'recall_macro': 0.75, 'f1_macro': 0.7333333333333334}
+    """
+    tp, predicted, actual, present = _class_counts(cm)
+    scores = {"accuracy": float(np.trace(cm) / cm.sum())}
+    for name, rule in (("precision", _precision), ("recall", _recall), ("f1", _f1)):
+        scores[f"{name}_macro"] = _average(rule(tp, predicted, actual), present, "macro")
+    return scores
 
 
 def _ratio(num, den):
@@ -172,8 +205,8 @@ def precision(y_true, y_pred, average="macro", num_classes=None, threshold=0.5):
     >>> precision(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]))
     0.8333333333333333
     """
-    tp, predicted, _, present = _per_class("precision", y_true, y_pred, average, num_classes, threshold)
-    return _average(_ratio(tp, predicted), present, average)
+    tp, predicted, actual, present = _per_class("precision", y_true, y_pred, average, num_classes, threshold)
+    return _average(_precision(tp, predicted, actual), present, average)
 
 
 def recall(y_true, y_pred, average="macro", num_classes=None, threshold=0.5):
@@ -183,8 +216,8 @@ def recall(y_true, y_pred, average="macro", num_classes=None, threshold=0.5):
     >>> recall(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]), average=None)
     array([0.5, 1. ])
     """
-    tp, _, actual, present = _per_class("recall", y_true, y_pred, average, num_classes, threshold)
-    return _average(_ratio(tp, actual), present, average)
+    tp, predicted, actual, present = _per_class("recall", y_true, y_pred, average, num_classes, threshold)
+    return _average(_recall(tp, predicted, actual), present, average)
 
 
 def f1(y_true, y_pred, average="macro", num_classes=None, threshold=0.5):
@@ -195,8 +228,7 @@ def f1(y_true, y_pred, average="macro", num_classes=None, threshold=0.5):
     array([0.66666667, 0.8       ])
     """
     tp, predicted, actual, present = _per_class("f1", y_true, y_pred, average, num_classes, threshold)
-    # F1 = 2 TP / (2 TP + FP + FN) = 2 TP / (predicted + actual), the same as 2PR / (P + R)
-    return _average(_ratio(2.0 * tp, predicted + actual), present, average)
+    return _average(_f1(tp, predicted, actual), present, average)
 
 
 def _regression_pair(name, y_true, y_pred):
@@ -244,8 +276,16 @@ def r2(y_true, y_pred):
     t, p = _regression_pair("r2", y_true, y_pred)
     t = t.reshape(len(t), -1)
     p = p.reshape(len(p), -1)
-    ss_res = ((t - p) ** 2).sum(axis=0)
-    ss_tot = ((t - t.mean(axis=0)) ** 2).sum(axis=0)
+    return r2_from_sums(((t - p) ** 2).sum(axis=0), ((t - t.mean(axis=0)) ** 2).sum(axis=0))
+
+
+def r2_from_sums(ss_res, ss_tot):
+    """R^2 = 1 - SS_res / SS_tot (mean over outputs) from the two sums; a constant target gives 1.0 or 0.0.
+
+    >>> r2_from_sums(1.0, 2.0), r2_from_sums(0.0, 0.0), r2_from_sums(1.0, 0.0)
+    (0.5, 1.0, 0.0)
+    """
+    ss_res, ss_tot = np.atleast_1d(np.asarray(ss_res, np.float64)), np.atleast_1d(np.asarray(ss_tot, np.float64))
     scores = np.where(ss_res == 0, 1.0, 0.0)
     np.subtract(1.0, ss_res / np.where(ss_tot > 0, ss_tot, 1.0), out=scores, where=ss_tot > 0)
     return float(scores.mean())
