@@ -1,4 +1,4 @@
-"""gradstep's estimators at default settings vs scikit-learn: test accuracy and fit time, as a Markdown table.
+"""gradstep's estimators at default settings vs scikit-learn: test score and fit time, as a Markdown table.
 
     PYTHONPATH=$PWD/src python bench/estimators.py            # the table of docs/estimators.md
     PYTHONPATH=$PWD/src python bench/estimators.py --quick    # without the digits MLPs (the slow rows)
@@ -9,7 +9,11 @@ with feature j multiplied by 10^(-3 + 6 j / 19) (scales 1e-3..1e3). The
 references are scikit-learn's ``LogisticRegression(max_iter=5000)`` and
 ``MLPClassifier(random_state=0)`` on the raw features (scikit-learn's own
 defaults; its warnings are silenced and counted). gradstep runs with its
-defaults and ``random_state=0``; a gradstep warning is reported in the table.
+defaults and ``random_state=0`` (LogisticRegression also with alpha = 1e-4,
+1e-2, 1); a gradstep warning is reported in the table. The regression rows fit
+``LinearRegression(solver="gd"|"sgd")`` on diabetes with its features scaled by
+100 and compare its test R^2 with the least-squares fit's (scikit-learn's
+``LinearRegression``).
 Times are wall-clock seconds of one ``fit`` (noisy on a shared machine).
 """
 
@@ -19,11 +23,12 @@ import warnings
 
 import numpy as np
 from sklearn import datasets
+from sklearn.linear_model import LinearRegression as SkLinearRegression
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier
 
-from gradstep.models import Adaline, LogisticRegression, MLPClassifier, Perceptron, SoftmaxRegression
+from gradstep.models import Adaline, LinearRegression, LogisticRegression, MLPClassifier, Perceptron, SoftmaxRegression
 
 
 def data_sets():
@@ -40,7 +45,7 @@ def data_sets():
 
 
 def timed_fit(estimator, X, y, X_test, y_test):
-    """(test accuracy, fit seconds, number of warnings) of one fit."""
+    """(test score: accuracy or R^2, fit seconds, number of warnings) of one fit."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         started = time.perf_counter()
@@ -57,8 +62,10 @@ def rows(quick):
         models = {"SoftmaxRegression": SoftmaxRegression(random_state=0)}
         if binary:
             models.update({
-                "LogisticRegression": LogisticRegression(random_state=0), "Adaline": Adaline(random_state=0),
-                "Perceptron": Perceptron(random_state=0),
+                "LogisticRegression": LogisticRegression(random_state=0),
+                **{f"LogisticRegression(alpha={alpha:g})": LogisticRegression(alpha=alpha, random_state=0)
+                   for alpha in (1e-4, 1e-2, 1.0)},
+                "Adaline": Adaline(random_state=0), "Perceptron": Perceptron(random_state=0),
             })  # fmt: skip
         for model_name, model in models.items():
             yield name, model_name, timed_fit(model, X_train, y_train, X_test, y_test), "LogisticRegression", sk_linear
@@ -67,13 +74,19 @@ def rows(quick):
         sk_mlp = timed_fit(SkMLPClassifier(random_state=0), X_train, y_train, X_test, y_test)
         ours = timed_fit(MLPClassifier(random_state=0), X_train, y_train, X_test, y_test)
         yield name, "MLPClassifier", ours, "MLPClassifier", sk_mlp
+    X, y = datasets.load_diabetes(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X * 100, y, test_size=0.25, random_state=0)
+    least_squares = timed_fit(SkLinearRegression(), X_train, y_train, X_test, y_test)
+    for solver in ("gd", "sgd"):
+        ours = timed_fit(LinearRegression(solver=solver, random_state=0), X_train, y_train, X_test, y_test)
+        yield "diabetes x 100 (R^2)", f'LinearRegression(solver="{solver}")', ours, "LinearRegression", least_squares
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the MLPs on digits")
     args = parser.parse_args(argv)
-    print("| data | gradstep estimator | accuracy | fit s | scikit-learn | accuracy | fit s | difference |")
+    print("| data | gradstep estimator | score | fit s | scikit-learn | score | fit s | difference |")
     print("|---|---|---|---|---|---|---|---|")
     for data, model, (acc, sec, warned), sk_model, (sk_acc, sk_sec, sk_warned) in rows(args.quick):
         note = f" ({warned} warnings)" if warned else ""

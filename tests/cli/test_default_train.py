@@ -41,7 +41,8 @@ def test_csv_target_and_the_other_train_options(gradstep_cli, tmp_path):
     gradstep_cli("train", *args, check_ok=True)
     config = json.loads((tmp_path / "run" / "config.json").read_text())
     options = config["options"]
-    assert (options["activation"], options["l2"], options["seed"]) == ("tanh", 0.001, 3)  # from the config file
+    # from the config file, whose l2 is the alias of alpha
+    assert (options["activation"], options["alpha"], options["seed"]) == ("tanh", 0.001, 3)
     assert options["batch_size"] is None and options["early_stopping"] == 5 and options["standardize"] is False
     assert config["data"]["target"] == "label" and config["data"]["classes"] == [0, 1] and config["data"]["n_features"] == 2
     assert config["data"]["sizes"] == {"train": 60, "val": 30, "test": 30}

@@ -94,9 +94,10 @@ def test_gradcheck_refuses_a_zero_step_and_a_negative_seed(workdir):
     assert_one_line_error(run_main("gradcheck", "--seed", "-1"), "argument --seed: -1 is out of range")
 
 
-def test_l2_divergence_is_blamed_on_l2_not_the_learning_rate(workdir):
-    result = run_main("train", *TINY, "--epochs", "1", "--l2", "1e308", "--out", "run")
-    assert_one_line_error(result, "because of --l2 1e+308", "use a much smaller --l2")
+@pytest.mark.parametrize("flag", ["--alpha", "--l2"])  # --l2 is an alias of --alpha
+def test_penalty_divergence_is_blamed_on_alpha_not_the_learning_rate(workdir, flag):
+    result = run_main("train", *TINY, "--epochs", "1", flag, "1e308", "--out", "run")
+    assert_one_line_error(result, "because of --alpha 1e+308", "use a much smaller --alpha")
     assert "learning rate" not in result[2]
 
 

@@ -29,7 +29,7 @@ def test_the_perceptron_of_the_command_line_is_the_estimators():
 
 def test_softmax_on_the_command_line_takes_the_estimators_auto_step():
     session = _session(data="iris", model="softmax")
-    # --l2 is the estimator's alpha (0 unless given)
+    # --alpha is the estimator's alpha (0 unless given)
     est = SoftmaxRegression(alpha=0.0, standardize=False, random_state=0, epochs=1).fit(session.X_train, session.y_train)
     assert session.network.learning_rate == pytest.approx(est.learning_rate_, rel=1e-12)
     assert session.options["optimizer"] is None and type(session.optimizer).__name__ == "SGD"

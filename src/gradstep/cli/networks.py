@@ -73,7 +73,7 @@ def make_estimator(options, task):
 
     The command line standardises the features itself, so the estimator gets ``standardize=False``.
 
-    >>> make_estimator({"model": "softmax", "lr": "auto", "l2": 0.0, "seed": 0, "batch_size": 32}, "classification")
+    >>> make_estimator({"model": "softmax", "lr": "auto", "alpha": 0.0, "seed": 0, "batch_size": 32}, "classification")
     SoftmaxRegression(alpha=0.0, random_state=0, standardize=False)
     """
     model, seed = options["model"], options["seed"]
@@ -85,7 +85,7 @@ def make_estimator(options, task):
         common["optimizer"] = options["optimizer"]  # (the perceptron's rule is plain SGD at eta)
     if model == "mlp":
         cls = models.MLPClassifier if task == "classification" else models.MLPRegressor
-        return cls(hidden_layer_sizes=tuple(options["hidden"]), activation=options["activation"], alpha=options["l2"],
+        return cls(hidden_layer_sizes=tuple(options["hidden"]), activation=options["activation"], alpha=options["alpha"],
                    dropout=options["dropout"], batch_size=options["batch_size"], **common)  # fmt: skip
     batch = options["batch_size"]
     if model == "linear":
@@ -93,7 +93,7 @@ def make_estimator(options, task):
     if model == "adaline":
         return models.Adaline(batch_size=batch, **common)
     cls = models.LogisticRegression if model == "logistic" else models.SoftmaxRegression
-    return cls(alpha=options["l2"], batch_size=batch, **common)
+    return cls(alpha=options["alpha"], batch_size=batch, **common)
 
 
 @dataclass
@@ -151,7 +151,7 @@ def build_network(options, X_train, codes, n_classes, task):
     targets); the estimator's step size ("auto": 1/L of this data) comes from them.
 
     >>> X = np.random.default_rng(0).normal(size=(20, 4)).astype(np.float32); y = np.arange(20) % 3
-    >>> net = build_network({"model": "mlp", "hidden": [8], "activation": "relu", "dropout": 0.0, "l2": 0.0,
+    >>> net = build_network({"model": "mlp", "hidden": [8], "activation": "relu", "dropout": 0.0, "alpha": 0.0,
     ...                      "lr": "auto", "seed": 0, "batch_size": 32}, X, y, n_classes=3, task="classification")
     >>> net.kind, net.learning_rate, [p.shape for p in net.module.parameters()]
     ('multiclass', 0.001, [(8, 4), (8,), (3, 8), (3,)])

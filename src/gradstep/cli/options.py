@@ -156,7 +156,8 @@ TRAIN_OPTIONS = {
     "epochs": (_number(int, low=1), None, "passes over the training data (default: 15 for mlp, the estimator's "
                "for the other models, which also stop on a plateau of the training loss)"),
     "batch_size": (_batch_size, 32, "N (minibatch), 1 (online) or full (full batch) (default 32)"),
-    "l2": (_number(float, low=0), 0.0, "L2 penalty strength lambda (default 0)"),
+    "alpha": (_number(float, low=0), 0.0, "L2 penalty strength alpha, the estimators' alpha: alpha/2 ||W||^2 on the "
+              "weights (default 0; --l2 is an alias)"),
     "dropout": (_number(float, low=0, high=1, high_open=True), 0.0, "dropout rate of the MLP's hidden layers (default 0)"),
     "early_stopping": (_patience, None, "stop after PATIENCE epochs without a better validation loss (default off)"),
     "split": (_split, [0.6, 0.2, 0.2], "train,validation,test fractions (default 0.6,0.2,0.2)"),
@@ -167,6 +168,20 @@ TRAIN_OPTIONS = {
                 "(needs gradstep[distributed])"),
     "scheduler": (_text, None, "train on the running dask cluster whose scheduler is at ADDRESS, e.g. tcp://host:8786"),
 }  # fmt: skip
+
+
+#: other spellings of an option (on the command line, in a TOML file, in an older run's config.json) -> its name
+OPTION_ALIASES = {"l2": "alpha"}
+
+
+def option_name(spelled):
+    """The option a spelling names: ``-`` or ``_``, and the aliases of OPTION_ALIASES.
+
+    >>> option_name("batch-size"), option_name("l2"), option_name("alpha")
+    ('batch_size', 'alpha', 'alpha')
+    """
+    name = spelled.replace("-", "_")
+    return OPTION_ALIASES.get(name, name)
 
 
 def default_options():
@@ -186,7 +201,8 @@ def add_train_options(parser):
             parser.add_argument(flag, action="store_true", default=None, help=help_text)
             parser.add_argument("--no-standardize", dest="standardize", action="store_false", help="use raw features")
         else:
-            parser.add_argument(flag, dest=name, default=None, metavar=name.upper(), help=help_text)
+            aliases = ["--" + alias.replace("_", "-") for alias, target in OPTION_ALIASES.items() if target == name]
+            parser.add_argument(flag, *aliases, dest=name, default=None, metavar=name.upper(), help=help_text)
     parser.add_argument("--config", metavar="FILE.toml", help="read options from a TOML file; command-line values win")
 
 
@@ -241,7 +257,7 @@ def resolve_train_options(args):
     if args.config is not None:
         spelled = {}
         for key, value in read_toml(args.config).items():
-            name = key.replace("-", "_")
+            name = option_name(key)
             if name not in TRAIN_OPTIONS:
                 raise CommandLineError(
                     f"--config: unknown option {key!r} in {args.config}; known: "

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import CommandLineError
-from .options import TRAIN_OPTIONS
+from .options import TRAIN_OPTIONS, option_name
 
 #: the files a run writes (``--overwrite`` removes exactly these)
 RUN_FILES = (
@@ -182,6 +182,9 @@ def validate_config(config, config_path):
     _check(isinstance(config, dict), config_path, f"it holds a JSON {type(config).__name__}, not an object")
     options = config.get("options")
     _check(isinstance(options, dict), config_path, "it has no options table")
+    renamed = {option_name(key) for key in options if option_name(key) != key}
+    _check(not renamed & set(options), config_path, f"options {sorted(renamed & set(options))} are given twice")
+    options = {option_name(key): value for key, value in options.items()}  # an older run's l2 is alpha
     unknown = sorted(set(options) - set(TRAIN_OPTIONS))
     _check(not unknown, config_path, f"unknown options {unknown}")
     parsed = {}

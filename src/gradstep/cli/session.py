@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import Standardizer
+from ..data._arrays import first_non_finite
 from ..train import Callback, EarlyStopping, GradientStats, Trainer
 from .datasets import load_dataset, split_dataset
 from .errors import CommandLineError
@@ -104,13 +105,13 @@ class SaveRun(Callback):
 
 def _check_finite(dataset):
     """NaN or infinite features would only show up as a diverged loss: name the column instead."""
-    bad = ~np.isfinite(dataset.X)
-    if bad.any():
-        rows, columns = np.nonzero(bad)
+    found = first_non_finite(dataset.X)
+    if found is not None:
+        (row, column), value = found
+        rows = int((~np.isfinite(dataset.X)).any(axis=1).sum())
         raise CommandLineError(
-            f"--data {dataset.name}: feature column {int(columns[0])} holds {dataset.X[rows[0], columns[0]]} "
-            f"(row {int(rows[0]) + 1}; {int(bad.any(axis=1).sum())} rows in all): gradstep trains on complete "
-            "numeric data only; fill or drop those rows"
+            f"--data {dataset.name}: feature column {column} holds {value} (row {row + 1}; {rows} rows in all): "
+            "gradstep trains on complete numeric data only; fill or drop those rows"
         )
 
 
@@ -226,13 +227,13 @@ class Session:
         return callbacks
 
     def explain_divergence(self, err):
-        """A CommandLineError naming --l2 when the penalty, not the learning rate, made the loss blow up."""
-        lr, l2 = self.network.learning_rate, self.options["l2"]  # --lr auto resolved by the model
-        if l2 > 0 and (l2 * lr > 2 or l2 > 1e30):
+        """A CommandLineError naming --alpha when the penalty, not the learning rate, made the loss blow up."""
+        lr, alpha = self.network.learning_rate, self.options["alpha"]  # --lr auto resolved by the model
+        if alpha > 0 and (alpha * lr > 2 or alpha > 1e30):
             return CommandLineError(
-                f"the training loss became NaN or infinite because of --l2 {l2:g}, not the data: the penalty "
-                f"l2/2 ||W||^2 overflows, or its own step W <- (1 - lr l2) W overshoots (lr x l2 = {l2 * lr:.3g} > 2 "
-                f"with --lr {lr:g}); use a much smaller --l2"
+                f"the training loss became NaN or infinite because of --alpha {alpha:g}, not the data: the penalty "
+                f"alpha/2 ||W||^2 overflows, or its own step W <- (1 - lr alpha) W overshoots (lr x alpha = "
+                f"{alpha * lr:.3g} > 2 with --lr {lr:g}); use a much smaller --alpha"
             )
         return err
 

@@ -107,7 +107,7 @@ def run(args):
 
 
 def fit(session, trainer, epochs, initial_epoch=0):
-    """Train to ``epochs`` in all (on the --workers / --scheduler cluster if given); a divergence caused by --l2 is named."""
+    """Train to ``epochs`` in all (on the --workers / --scheduler cluster if given); a divergence caused by --alpha is named."""
     options = session.options
     try:
         with cluster_client(options.get("workers"), options.get("scheduler")) as client:

@@ -28,6 +28,31 @@ def as_array(data, where, name="X"):
     return array
 
 
+def first_non_finite(a):
+    """``(index, value)`` of the first NaN or infinity in the ndarray ``a`` (C order), or None when all are finite.
+
+    One cheap pass: a sum is finite exactly when no entry is NaN or inf (barring
+    an overflow of the sum, which the search then clears); only a non-finite sum
+    pays for locating the entry.
+
+    >>> first_non_finite(np.array([[1.0, 2.0], [np.nan, np.inf]]))
+    ((1, 0), nan)
+    >>> first_non_finite(np.arange(3)) is None
+    True
+    """
+    if a.dtype.kind not in "fc":
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):  # inf + (-inf) or an overflowing sum: located below
+        total = np.add.reduce(a, axis=None)
+    if np.isfinite(total):
+        return None
+    bad = np.argwhere(~np.isfinite(a))
+    if not len(bad):
+        return None
+    index = tuple(int(i) for i in bad[0])
+    return index, a[index].item()
+
+
 def is_dask_collection(x):
     """True for dask arrays, DataFrames and Series (read from the ``__dask_graph__`` protocol; dask is not imported).
 

@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from ..data._arrays import is_dask_collection
+from ..data._arrays import first_non_finite, is_dask_collection
 from ..errors import DataConversionWarning, DataError, DTypeError, NotFittedError, ShapeError
 from ._params import FOREIGN_NAMES, reject_foreign_names, validate_parameters
 
@@ -296,16 +296,12 @@ def _check_finite(a, name, what):
     ...
     gradstep.errors.DataError: Model.fit: input y contains infinity (first at index (1,)); NaN and inf values are not supported, remove or impute them first
     """
-    # one cheap pass: a sum is finite exactly when no entry is NaN or inf (barring overflow,
-    # which the search below then clears); only a non-finite sum pays for locating the entry
-    if a.dtype.kind in "biu" or np.isfinite(np.add.reduce(a, axis=None)):
-        return
-    if not np.isfinite(a).all():
-        bad = np.argwhere(~np.isfinite(a))[0]
-        value = a[tuple(bad)]
+    found = first_non_finite(a)
+    if found is not None:
+        index, value = found
         kind = "NaN" if np.isnan(value) else "infinity"
         raise DataError(
-            f"{name}: input {what} contains {kind} (first at index {tuple(int(i) for i in bad)}); "
+            f"{name}: input {what} contains {kind} (first at index {index}); "
             "NaN and inf values are not supported, remove or impute them first"
         )
 

@@ -12,6 +12,10 @@ import csv
 import math
 import os
 
+import numpy as np
+
+from ..data._arrays import first_non_finite
+from ..errors import DataError
 from .errors import TrainingConfigError, TrainingDivergedError
 from .metrics import metric_mode
 
@@ -103,8 +107,11 @@ class TerminateOnNaN(Callback):
     The Trainer adds one by default (``Trainer(terminate_on_nan=True)``). The
     error names the epoch and the step (both counted from 1, as the progress
     bar shows them), the global step and the learning rate, and suggests a
-    smaller one. Checkpoints written before stay intact: no epoch-end hook
-    runs after the divergence. ``trainer.stop_reason`` holds the same message.
+    smaller one. When the training data, not the step, are the cause (a NaN
+    or inf in X or y, or features so large that their products overflow) it
+    raises ``DataError`` saying so instead. Checkpoints written before stay
+    intact: no epoch-end hook runs after the divergence. ``trainer.stop_reason``
+    holds the same message.
 
     ``advice`` replaces the generic advice about the learning rate (the
     estimators name the stability bound of their data here) and ``where`` the
@@ -127,7 +134,10 @@ class TerminateOnNaN(Callback):
             return
         trainer = self.trainer
         lr = trainer._current_lr()
-        if self.advice is not None:
+        data_fault = _data_fault(getattr(trainer, "_loader", None))
+        if data_fault is not None:
+            advice = data_fault
+        elif self.advice is not None:
             advice = self.advice
         elif lr is None:
             advice = "the learning rate is probably too large: try a smaller one"
@@ -141,7 +151,28 @@ class TerminateOnNaN(Callback):
         )
         trainer.stop_training = True
         trainer.stop_reason = message
+        if data_fault is not None:
+            raise DataError(message)
         raise TrainingDivergedError(message, history=trainer.history)
+
+
+def _data_fault(loader):
+    """Why the training data, not the learning rate, made the loss non-finite: a NaN/inf, or features so large
+    that their products overflow (|x| above the square root of the dtype's largest number); None when neither."""
+    for name in ("X", "y"):
+        array = getattr(loader, name, None)
+        if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
+            continue
+        found = first_non_finite(array)
+        if found is not None:
+            index, value = found
+            return (f"the training data {name} contain {value} (first at index {index}), not a learning-rate "
+                    "problem: NaN and inf values are not supported, remove or impute them first")  # fmt: skip
+        largest = float(np.abs(array).max()) if array.size else 0.0
+        if name == "X" and largest > np.sqrt(np.finfo(array.dtype).max):
+            return (f"the training data X hold values as large as {largest:.3g}, whose products overflow "
+                    f"{array.dtype}: standardise the features (gradstep.data.Standardizer) or train in float64")  # fmt: skip
+    return None
 
 
 class EarlyStopping(Callback):
