@@ -49,7 +49,7 @@ def max_difference(a, b):
 
 
 CASES = {
-    "defaults (adam, batch 200: one partial batch)": {},
+    "defaults (adam; batch 200 > 90 samples: one batch)": {},
     "sgd minibatch 16, partial last batch": dict(optimizer="sgd", batch_size=16, learning_rate=0.05),
     "online, batch 1": dict(optimizer="sgd", batch_size=1, epochs=3),
     "full batch": dict(batch_size="full", optimizer="momentum"),
@@ -90,6 +90,14 @@ def test_compile_true_folds_sgd_within_float32_rounding(batch_size, steps):
     eager = MLPClassifier(**params, compile=False).fit(X, labels)
     difference = max_difference(folded, eager)
     assert 0.0 <= difference < FOLD_TOLERANCE
+
+
+def test_the_last_partial_batch_gets_its_own_replayed_program(steps):
+    X, labels = problem()  # 90 samples in batches of 16: five of 16 and one of 10 per epoch
+    MLPClassifier((8,), batch_size=16, epochs=4, random_state=0, tol=None).fit(X, labels)
+    (step,) = steps
+    assert sorted(key[0][0] for key in step._programs) == [10, 16]
+    assert step.traces == 3 and step.replays == 4 * 6 - 3  # two recordings of 16 rows, one of 10
 
 
 def test_compile_false_and_a_short_partial_fit_run_eagerly(steps):
