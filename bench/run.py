@@ -5,6 +5,7 @@
     python bench/run.py --workload mlp-sgd --workload logreg --rounds 7 --json out.json
     python bench/run.py --data path/to/mnist     # folder with train-images-idx3-ubyte.gz (else ../shared/data/mnist)
     python bench/run.py --cpu --threads 1        # CPU time of one thread: ratios that survive a shared machine
+    python bench/run.py --baseline ../old/src    # also every gradstep row on another gradstep checkout, same rounds
 
 Method (the machine may be shared and noisy):
 - every implementation runs in its own worker process (bench/worker.py) whose
@@ -18,6 +19,9 @@ Method (the machine may be shared and noisy):
   kept more than 0.25 core busy (/proc/stat) is marked disturbed; medians use the undisturbed rounds when at
   least two are left, otherwise all rounds, flagged "noisy".
 PyTorch and scikit-learn are optional: implementations whose library is missing are listed as unavailable.
+``--baseline SRC`` adds a twin "... @baseline" of every gradstep implementation whose
+worker imports gradstep from SRC (another checkout's src/), sampled in the same
+rounds; the column "x baseline" is each row's within-round ratio to its twin.
 """
 
 import argparse
@@ -43,8 +47,10 @@ SETTLE = 0.3
 class Worker:
     """A worker process running one implementation; ``sample()`` asks it for one timed run."""
 
-    def __init__(self, workload_name, impl_name, config, threads):
+    def __init__(self, workload_name, impl_name, config, threads, pythonpath=None):
         env = dict(os.environ)
+        if pythonpath is not None:
+            env["PYTHONPATH"] = pythonpath
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env[var] = str(threads)
         self.stderr = tempfile.TemporaryFile(mode="w+")
@@ -105,14 +111,26 @@ def metric(workload, config, result):
     return result[CLOCK[0]]
 
 
-def run_workload(name, workload, config, rounds, threads, log, max_wait=0.0):
+BASELINE = " @baseline"
+
+
+def _worker(name, impl, config, threads, baseline):
+    """The worker of ``impl``; a name ending in BASELINE runs its twin on the ``baseline`` gradstep."""
+    if impl.endswith(BASELINE):
+        return Worker(name, impl[: -len(BASELINE)], config, threads, pythonpath=baseline)
+    return Worker(name, impl, config, threads)
+
+
+def run_workload(name, workload, config, rounds, threads, log, max_wait=0.0, baseline=None):
     """Sample every available implementation of ``workload`` in interleaved rounds; returns the raw results."""
     names = list(workload.impls)
+    if baseline is not None:
+        names += [n + BASELINE for n in names if n.startswith("gradstep")]
     workers, unavailable = {}, {}
     if not workload.oneshot:
         for impl in names:
             log(f"  starting {impl} ...")
-            worker = Worker(name, impl, config, threads)
+            worker = _worker(name, impl, config, threads, baseline)
             if "unavailable" in worker.hello:
                 unavailable[impl] = worker.hello["unavailable"]
                 worker.close()
@@ -129,7 +147,7 @@ def run_workload(name, workload, config, rounds, threads, log, max_wait=0.0):
             if max_wait:
                 wait_for_quiet(max_wait)
             if workload.oneshot:
-                worker = Worker(name, impl, config, threads)
+                worker = _worker(name, impl, config, threads, baseline)
                 if "unavailable" in worker.hello:
                     unavailable[impl] = worker.hello["unavailable"]
                     worker.close()
@@ -170,6 +188,9 @@ def analyse(workload, config, raw):
                 continue
             ratios = [values[r] / by_round[ref][r] for r in used if r in values and r in by_round[ref]]
             entry["ratios"][ref] = summarize(ratios)
+        twin = by_round.get(impl + BASELINE)
+        if twin is not None:
+            entry["ratios"]["baseline"] = summarize([values[r] / twin[r] for r in used if r in values and r in twin])
         last = samples[impl][-1]
         for key in ("loss", "log_loss", "optimum_log_loss", "per_step_ms"):
             if key in last:
@@ -199,6 +220,8 @@ def _range(s, digits=3):
 def table(name, workload, config, summary, unavailable):
     """The workload's results as a Markdown table."""
     refs = [r for r in workload.references if r in summary]
+    if any("baseline" in entry["ratios"] for entry in summary.values()):
+        refs.append("baseline")
     better = {"s": "time ratio, lower is better", "samples/s": "throughput ratio, higher is better", "MiB": "memory ratio"}
     head = ["implementation", f"{workload.unit} median (min-max)"] + [f"x {r}" for r in refs]
     if workload.flops and workload.unit != "MiB":
@@ -260,6 +283,8 @@ def main(argv=None):
                         help="before each sample, wait up to this many seconds for the machine to be quiet (0: never)")
     parser.add_argument("--cpu", action="store_true",
                         help="judge samples by the worker's CPU time instead of wall time (a loaded machine; use --threads 1)")
+    parser.add_argument("--baseline", metavar="SRC",
+                        help="also run every gradstep implementation with gradstep imported from SRC (a src/ folder)")
     args = parser.parse_args(argv)
     CLOCK[0] = "cpu_seconds" if args.cpu else "seconds"
 
@@ -280,7 +305,8 @@ def main(argv=None):
         rounds = args.rounds or (2 if workload.oneshot else 3 if args.quick else 5)
         log(f"{name}: {workload.title}")
         started = time.perf_counter()
-        raw = run_workload(name, workload, config, rounds, args.threads, log, args.max_wait)
+        baseline = str(Path(args.baseline).resolve()) if args.baseline else None
+        raw = run_workload(name, workload, config, rounds, args.threads, log, args.max_wait, baseline)
         summary = analyse(workload, config, raw)
         print(table(name, workload, config, summary, raw["unavailable"]))
         print(f"\n({rounds} rounds, {time.perf_counter() - started:.0f} s)\n", flush=True)

@@ -34,11 +34,11 @@ def main():
     config = json.loads(config_json)
     try:
         impl = workload.impls[impl_name](config)
+        if not workload.oneshot:
+            impl.run()  # (an older gradstep, run.py --baseline, may lack a piece the run uses)
     except (ImportError, AttributeError) as exc:
         send({"unavailable": f"{type(exc).__name__}: {exc}"})
         return
-    if not workload.oneshot:
-        impl.run()
     send({"ready": True, "pid": os.getpid()})
     for line in sys.stdin:
         if line.strip() != "run":

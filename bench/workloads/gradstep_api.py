@@ -37,8 +37,7 @@ def make_trainer(config):
     def run():
         # every run restarts from the initial weights with a fresh optimizer (see mlp.py)
         for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
-            layer.weight.data[...] = W.T  # nn.Linear stores (out, in)
-            layer.bias.data[...] = b
+            _set_weights(layer, W, b)
         trainer = Trainer(model, nn.CrossEntropyLoss(), _optimizer(config, model.parameters()), progress=False)
         # a full batch needs no new order (as in the references): shuffle only minibatches
         trainer.fit((X, y), epochs=1, batch_size=config["batch"], shuffle=config["batch"] < len(X), seed=rng)
@@ -107,8 +106,11 @@ def make_linear_regression(config):
 
 
 def _set_weights(layer, W, b):
-    """Copy reference weights stored (in, out) into a Linear, which stores PyTorch's (out, in)."""
-    layer.weight.data[...] = W.T
+    """Copy reference weights stored (in, out) into a Linear, which stores PyTorch's (out, in).
+
+    (A gradstep from before the layout change, run by ``run.py --baseline``, stores (in, out).)
+    """
+    layer.weight.data[...] = W.T if mlp.linear_is_out_in() else W
     layer.bias.data[...] = b
 
 

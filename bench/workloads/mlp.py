@@ -40,6 +40,13 @@ def epoch_flops(config):
     return step_flops(config["n"])
 
 
+def linear_is_out_in():
+    """True when the installed gradstep's nn.Linear stores its weight (out_features, in_features), as PyTorch."""
+    from gradstep import nn
+
+    return nn.Linear(2, 3).weight.shape == (3, 2)
+
+
 def initial_params(seed=0):
     """Uniform(+-1/sqrt(fan_in)) weights (in, out) and biases, float32, as a flat list [W1, b1, W2, b2, W3, b3]."""
     import numpy as np
@@ -274,9 +281,11 @@ def make_gradstep_ops(config):
     from gradstep import ops
 
     X, y = load(config)
-    # the weights in nn.Linear's (out, in) layout, as ops.linear takes them (PyTorch's; the others use (in, out))
-    initial = [p.T.copy() for p in initial_params()]
-    tensors = [gradstep.Tensor(p.copy(), requires_grad=True) for p in initial]
+    # the weights in nn.Linear's (out, in) layout, as ops.linear takes them (PyTorch's; the others use (in, out)),
+    # in nn.Linear's memory order too: the transpose of the (in, out) array (an older gradstep, run by
+    # run.py --baseline, takes (in, out))
+    initial = [p.T if linear_is_out_in() else p for p in initial_params()]
+    tensors = [gradstep.Tensor(np.copy(p), requires_grad=True) for p in initial]  # np.copy keeps the order
     lr, adam = np.float32(config["lr"]), config["optimizer"] == "adam"
     m = [np.zeros_like(t.data) for t in tensors]
     v = [np.zeros_like(t.data) for t in tensors]

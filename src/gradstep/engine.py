@@ -18,7 +18,7 @@ import weakref
 import numpy as np
 
 from .errors import GradstepError, GraphFreedError, ShapeError
-from .tensor import Tensor, _wrap
+from .tensor import Tensor, _grad_array
 from .versions import _Clock, check_node
 
 
@@ -53,7 +53,9 @@ def topological_order(root_ctx, *more_roots):
     """
     order = []
     visited = set()  # nodes hash by identity
-    stack = [(root_ctx, False)] + [(r, False) for r in more_roots]
+    stack = [(root_ctx, False)]
+    if more_roots:
+        stack += [(r, False) for r in more_roots]
     while stack:
         node, children_done = stack.pop()
         if children_done:
@@ -77,15 +79,15 @@ def _accumulate_leaf(leaf, grad, incoming):
     (The engine stores a gradient that an op with ``fresh_grads`` returned without calling this.)
     """
     dtype = leaf.data.dtype
-    current = leaf._grad
+    current = _grad_array(leaf)
     if current is not None:
-        np.add(current.data, grad if grad.dtype == dtype else grad.astype(dtype), out=current.data)
+        np.add(current, grad if grad.dtype == dtype else grad.astype(dtype), out=current)
     elif grad.dtype != dtype:
-        leaf._grad = _wrap(grad.astype(dtype))
+        leaf._grad = grad.astype(dtype)
     elif type(grad) is not np.ndarray or grad is incoming or grad.base is not None or not grad.flags.writeable:
-        leaf._grad = _wrap(np.array(grad))
+        leaf._grad = np.array(grad)
     else:
-        leaf._grad = _wrap(grad)
+        leaf._grad = grad  # (``leaf.grad`` wraps it in a Tensor when someone reads it)
 
 
 def backward(root, grad=None, retain_graph=None, create_graph=False):
@@ -153,7 +155,7 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
             child = inp._ctx
             if child is None:
                 if fresh and inp._grad is None and ig is not g and ig.dtype == inp.data.dtype:
-                    inp._grad = _wrap(ig)  # the op's new array (fresh_grads) becomes the leaf's gradient as it is
+                    inp._grad = ig  # the op's new array (fresh_grads) becomes the leaf's gradient as it is
                 else:
                     _accumulate_leaf(inp, ig, g)
                 continue

@@ -54,7 +54,7 @@ def _value(out):
 
 def _difference(f, x, i, h, method):
     """The finite difference of ``f`` in coordinate ``i`` of the float64 array ``x`` (restored afterwards)."""
-    flat = x.reshape(-1)  # a view: nudging it nudges x
+    flat = x.flat  # element i in C order, in x's own memory whatever its layout (reshape would copy a Fortran array)
     original = flat[i]
     step = (original + h) - original  # the step the machine actually takes (exactly representable)
     if step == 0:

@@ -43,6 +43,17 @@ def _wrap(array):
     return t
 
 
+def _grad_array(t):
+    """The array of ``t``'s gradient, or None, without making its Tensor (for the engine and the optimizers).
+
+    ``t._grad`` holds None, a Tensor, or the bare array backward() stored (wrapped by ``t.grad`` on first use).
+    """
+    grad = t._grad
+    if grad is None or type(grad) is np.ndarray:
+        return grad
+    return grad.data
+
+
 def _check_can_require_grad(array, op="tensor"):
     if array.dtype.kind not in "fc":
         raise DTypeError(
@@ -68,7 +79,8 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    # _rebased (unset until an in-place change is recorded in the graph): (clock, op) of that change
+    # _rebased (unset until an in-place change is recorded in the graph): (clock, op) of that change;
+    # _grad: None, a Tensor, or the bare ndarray backward() stored (``grad`` wraps it when first read)
     __slots__ = ("data", "_grad", "requires_grad", "_ctx", "_version", "_rebased", "__weakref__")
     __array_ufunc__ = None  # make ``ndarray + Tensor`` call Tensor.__radd__
 
@@ -96,7 +108,10 @@ class Tensor:
         >>> _ = w.grad.zero_(); w.grad
         tensor([0., 0.])
         """
-        return self._grad
+        grad = self._grad
+        if type(grad) is np.ndarray:  # the engine stores the bare array; the Tensor is made when first asked for
+            grad = self._grad = _wrap(grad)
+        return grad
 
     @grad.setter
     def grad(self, value):

@@ -36,27 +36,49 @@ def _buffer(array):
 def note_write(array, op):
     """Record that ``op`` overwrote ``array`` in place (bumps the clock, stamps its buffer).
 
-    Optimizers call this for every parameter they update.
+    (Optimizers stamp all the parameters of a step at once with ``note_writes``.)
 
     >>> import numpy as np
     >>> a = np.zeros(3); before = _Clock.epoch
     >>> note_write(a[1:], "fill_"); _Clock.epoch == before + 1
     True
     """
+    note_writes((array,), op)
+
+
+def note_writes(arrays, op):
+    """Record that ``op`` overwrote every array of ``arrays`` in place: one tick of the clock for all of them.
+
+    What an optimizer's step calls once for the parameters it updated.
+
+    >>> import numpy as np
+    >>> a, b = np.zeros(2), np.zeros(3); before = _Clock.epoch
+    >>> note_writes([a, b], "SGD.step"); _Clock.epoch == before + 1, _written[id(b)][0] == _Clock.epoch
+    (True, True)
+    """
     _Clock.epoch += 1
-    buffer = _buffer(array)
+    epoch = _Clock.epoch
+    for array in arrays:
+        base = array.base
+        while isinstance(base, np.ndarray):
+            array, base = base, base.base
+        entry = _written.get(id(array))
+        if entry is not None and entry[1]() is array:
+            entry[0], entry[2] = epoch, op
+        else:
+            _stamp(array, epoch, op)
+
+
+def _stamp(buffer, epoch, op):
+    """A new entry of ``_written`` for ``buffer``, dropped when the buffer is garbage-collected."""
     key = id(buffer)
-    entry = _written.get(key)
-    if entry is not None and entry[1]() is buffer:
-        entry[0], entry[2] = _Clock.epoch, op
-        return
 
     def forget(ref, key=key):
         current = _written.get(key)
         if current is not None and current[1] is ref:
             del _written[key]
 
-    _written[key] = [_Clock.epoch, weakref.ref(buffer, forget), op]
+    _written[key] = [epoch, weakref.ref(buffer, forget), op]
 
 
 def _saved_arrays(ctx):

@@ -1,11 +1,12 @@
 """The SGD update folded into BLAS calls: W <- W - lr * dW without ever storing dW (needs SciPy).
 
-For a layer y = x W^T + b (W of shape (out, in), C order) the weight gradient
+For a layer y = x W^T + b (W of shape (out, in)) the weight gradient
 is dW = G^T X. SciPy's ``gemm`` computes C <- alpha op(A) op(B) + beta C in
-place on a Fortran-ordered C; W^T is exactly that (the same memory read in
-Fortran order), so one call with alpha = -lr, beta = 1 makes the update:
+place on a Fortran-ordered C: W itself when it is stored in Fortran order
+(``nn.Linear``'s weights are), else W^T (the same memory read in Fortran
+order), so one call with alpha = -lr, beta = 1 makes the update:
 
-    W^T <- -lr X^T G + W^T               (gemm; at batch 1 the rank-1 ``ger``)
+    W <- -lr G^T X + W,  or  W^T <- -lr X^T G + W^T     (gemm; at batch 1 the rank-1 ``ger``)
     b   <- -lr G^T 1 + b                 (gemv; at batch 1 ``axpy``)
 
 Without SciPy ``available()`` is False and the compiled step computes dW and
@@ -75,7 +76,16 @@ class WeightUpdate:
         self.ger = _routine("ger", weight.dtype)
 
     def __call__(self, x, g, lr):
-        wt = self.weight.T  # Fortran-ordered view: BLAS updates it in place
+        w = self.weight
+        if w.flags.f_contiguous:  # W itself Fortran-ordered (nn.Linear's storage): BLAS updates W in place
+            if x.shape[0] == 1:
+                u, v = (g[0], x[0]) if self.out_in else (x[0], g[0])
+                _written(self.ger(-lr, u, v, a=w, overwrite_a=1), w)
+                return
+            a, b = (g.T, x.T) if self.out_in else (x.T, g.T)
+            _written(self.gemm(-lr, a, b, beta=1.0, c=w, trans_b=1, overwrite_c=1), w)
+            return
+        wt = w.T  # a C-ordered W: its transpose is the Fortran-ordered view BLAS updates in place
         if x.shape[0] == 1:  # batch of one: a rank-1 update
             u, v = (x[0], g[0]) if self.out_in else (g[0], x[0])
             _written(self.ger(-lr, u, v, a=wt, overwrite_a=1), wt)

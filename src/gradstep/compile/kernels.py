@@ -69,7 +69,13 @@ class Affine:
         units = w.shape[0] if self.out_in else w.shape[1]
         self.y = np.empty((n, units), dtype)
         self.gx = np.empty(x.shape, dtype) if self.needs[0] else None
-        self.gw = np.empty(w.shape, dtype) if self.needs[1] else None
+        # dL/dW in W's memory order, computed as ops.linear computes it (the same bits): G^T X for a C-ordered W,
+        # (X^T G)^T for a Fortran-ordered one (nn.Linear's)
+        self.w_c_order = w.flags.c_contiguous or not self.out_in
+        gw_shape = w.shape if self.w_c_order else w.shape[::-1]
+        self.gw = None
+        if self.needs[1]:
+            self.gw = np.empty(gw_shape, dtype) if self.w_c_order else np.empty(gw_shape, dtype).T
         self.gb = np.empty(units, dtype) if self.has_bias and self.needs[2] else None
         self.mask = np.empty((n, units), bool) if relu else None
         self.ones = np.ones(n, dtype)
@@ -103,6 +109,12 @@ class Affine:
         if self.gw is not None:
             if self.fold_weight is not None:  # W <- W - lr G^T X in one BLAS call, after G W used the old W
                 self.weight_update(x, g, self.fold_weight.value)
+            elif not self.w_c_order:  # (X^T G)^T into the transposed buffer
+                if x.shape[0] == 1:
+                    np.einsum("ki,kj->ij", x, g, out=self.gw.T)
+                else:
+                    np.matmul(x.T, g, out=self.gw.T)
+                gw = self.gw
             elif x.shape[0] == 1:  # dL/dW = G^T X: at batch 1 the outer product, through einsum as ops.linear
                 gw = np.einsum("ki,kj->ij", g, x, out=self.gw) if self.out_in else np.einsum("ki,kj->ij", x, g, out=self.gw)
             else:

@@ -88,10 +88,7 @@ class NumPyNamespace:
             np.add.at(out, index, values)
         return out
 
-    @staticmethod
-    def column_totals(a):
-        """sum_i a[i, j] of a 2-D array (through BLAS)."""
-        return column_totals(a)
+    column_totals = staticmethod(column_totals)  # sum_i a[i, j] of a 2-D array (through BLAS)
 
     @staticmethod
     def rows_outer(x, g):

@@ -164,7 +164,14 @@ def _affine_grads(xp, x, w, grad, need):
     gx = grad @ w if need[0] else None
     if x.ndim != 2:  # leading batch axes (or none): fold them into the rows
         x, grad = x.reshape(-1, x.shape[-1]), grad.reshape(-1, grad.shape[-1])
-    gw = xp.rows_outer(grad, x) if need[1] else None  # G^T X, (out, in) like W: a transposed view, one BLAS call
+    gw = None
+    if need[1]:
+        # G^T X, (out, in) like W and in W's memory order, so the optimizer's update is one contiguous pass;
+        # for a Fortran-ordered W (nn.Linear's) the same product as (X^T G)^T: one BLAS call either way
+        if type(w) is np.ndarray and not w.flags.c_contiguous:
+            gw = xp.rows_outer(x, grad).T
+        else:
+            gw = xp.rows_outer(grad, x)
     gb = xp.column_totals(grad) if len(need) > 2 and need[2] else None
     return gx, gw, gb
 

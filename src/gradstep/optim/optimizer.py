@@ -22,8 +22,8 @@ import numbers
 import numpy as np
 
 from ..errors import OptimizerError, ShapeError
-from ..tensor import Tensor
-from ..versions import note_write
+from ..tensor import Tensor, _grad_array
+from ..versions import note_writes
 
 
 def _is_number(value):
@@ -248,8 +248,8 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if set_to_none:
-                    p.grad = None
-                elif p.grad is not None:
+                    p._grad = None
+                elif p._grad is not None:
                     p.grad.zero_()
 
     def step(self, closure=None, release_grads=False):
@@ -302,7 +302,8 @@ class Optimizer:
                     grad = p._grad
                     if grad is None:
                         continue
-                    grad = grad.data
+                    if type(grad) is not np.ndarray:
+                        grad = grad.data
                 else:
                     grad = grads.get(id(p))
                     if grad is None:
@@ -320,13 +321,17 @@ class Optimizer:
                 if state is None:
                     state = self.state[p] = self._init_state(p, group)
                 self._update(p, grad, group, state, lr)
-                p._version += 1
-                note_write(p.data, f"{self._name}.step")
         finally:
             self._releasing = False
+            if work:  # every parameter's version goes up (also after a failed update: some may have changed)
+                written = []
+                for p, _, _, _ in work:
+                    p._version += 1
+                    written.append(p.data)
+                note_writes(written, f"{type(self).__name__}.step")  # one clock tick for the whole step
         if release:
             for p, _, _, _ in work:
-                p.grad = None
+                p._grad = None
         self.global_step += 1
 
     def _scratch_or_grad(self, p, grad):
@@ -335,13 +340,7 @@ class Optimizer:
         Only for writes after which ``_update`` reads ``grad`` no more except
         element by element in the same ufunc (``np.multiply(g, lr, out=g)``).
         """
-        if (
-            self._releasing
-            and p._grad is not None
-            and grad is p._grad.data
-            and grad.flags.writeable
-            and grad.dtype == p.data.dtype
-        ):
+        if self._releasing and grad is _grad_array(p) and grad.flags.writeable and grad.dtype == p.data.dtype:
             return grad
         return self._buffer(p, 1)
 
@@ -435,14 +434,14 @@ class Optimizer:
 
         Returns the array the update reads.
         """
-        current = p._grad
-        if current is not None and grad is current.data:
+        current = _grad_array(p)
+        if current is not None and grad is current:
             return grad
-        if current is not None and current.data.shape == grad.shape and current.data.flags.writeable:
-            np.copyto(current.data, grad)
-        else:
-            p.grad = np.array(grad, dtype=p.data.dtype)
-        return p._grad.data
+        if current is not None and current.shape == grad.shape and current.flags.writeable:
+            np.copyto(current, grad)
+            return current
+        p.grad = np.array(grad, dtype=p.data.dtype)
+        return p.grad.data
 
     def minimize(self, loss, params=None):
         """``apply_gradients(compute_gradients(loss, params))``: one update that lowers ``loss``.
