@@ -23,7 +23,7 @@ from .errors import CompileError, CompileWarning
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import gradcheck
 from .random import manual_seed
-from .tensor import Tensor
+from .tensor import Size, Tensor
 from .tensor_functions import (  # noqa: A004  PyTorch's module-level functions (sum, max, ... as in torch)
     abs, add, argmax, argmin, cat, clamp, clone, cos, div, equal, exp, flatten, log, log_softmax, matmul, max, maximum,
     mean, min, minimum, mul, neg, numel, permute, pow, relu, reshape, sigmoid, sin, softmax, sqrt, squeeze, stack, sub,
@@ -38,7 +38,7 @@ from .serialization import load, save  # state dicts as safetensors + JSON, neve
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "tensor", "from_numpy", "zeros", "ones", "full", "randn", "rand", "arange", "linspace",
+    "Tensor", "Size", "tensor", "from_numpy", "zeros", "ones", "full", "randn", "rand", "arange", "linspace",
     "zeros_like", "ones_like", "randn_like", "rand_like",
     # PyTorch's module-level functions (those named like Python builtins, sum max min abs pow, stay out of *)
     "add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "sin", "cos", "sigmoid", "tanh", "relu",

@@ -287,7 +287,7 @@ def jacfwd(f, argnums=0):
             x = args[n]
             _check_tensor(x, "jacfwd", f"argument {n}")
             columns, out_shape = [], None
-            for j in range(x.size):
+            for j in range(x.data.size):
                 e = np.zeros(x.shape, x.dtype)
                 e.reshape(-1)[j] = 1
                 with forward_ad.dual_level():

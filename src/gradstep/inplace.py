@@ -8,7 +8,11 @@ The rules are PyTorch's:
 - any other tensor is changed in place. Under grad mode, when the tensor or the
   other operand requires grad, the change is recorded: the tensor becomes the
   output of a new graph node whose input is its previous value;
-- every in-place change bumps the tensor's version counter (``t._version``);
+- every in-place change bumps the tensor's version counter (``t._version``),
+  and that of the tensor it is a view of (``t._base``: views share memory);
+- an in-place change of a view that would be recorded in the graph is refused
+  (PyTorch rewrites the base's graph; gradstep does not): change the base,
+  or a copy;
 - backward() through a node refuses (naming the op and the tensor) when an
   array the node saved for its backward was overwritten in place after the
   node was recorded, or when one of its inputs was re-recorded by an in-place
@@ -40,6 +44,17 @@ def _refuse_leaf(t, op):
         "the graph is recorded; update it under `with gradstep.no_grad():` (as optimizers do), "
         "or change a copy (t.clone())"
     )
+
+
+def _refuse_view(t, op):
+    """A recorded in-place change of a view: PyTorch rewrites the base's graph too; gradstep refuses, clearly."""
+    if getattr(t, "_view_of", None) is not None:
+        raise InplaceError(
+            f"{op}: this tensor (shape {t.data.shape}) is a view of another tensor (shape {t._view_of.data.shape}, "
+            "made by view/reshape/indexing/t()/permute...), and an in-place change recorded in the graph would not "
+            "reach the base's gradient; change the base itself (base[index] = value), use the out-of-place op "
+            "(v = v * 2), or make the change under no_grad()"
+        )
 
 
 def _snapshot(t):
@@ -75,6 +90,9 @@ def _write(t, op, write):
     except TypeError as err:  # NumPy's casting errors (e.g. float into an integer tensor)
         raise DTypeError(f"{op}: cannot change a {t.data.dtype} tensor in place with this value: {err}") from None
     t._version += 1
+    base = getattr(t, "_view_of", None)
+    if base is not None:  # a view and its base share memory: both have changed (PyTorch shares the counter)
+        base._version += 1
     note_write(t.data, op)
     return t
 
@@ -84,6 +102,7 @@ def binary(t, other, op, fn, ufunc):
     if _recording(t, (other,)):
         if t.requires_grad and t._ctx is None:
             _refuse_leaf(t, op)
+        _refuse_view(t, op)
         prev = _snapshot(t)
         return _rebase(t, fn(prev, prev if other is t else other), op)  # h *= h squares the old h
     value = other.data if isinstance(other, Tensor) else other
@@ -95,6 +114,7 @@ def unary(t, op, fn, write):
     if _recording(t):
         if t._ctx is None:
             _refuse_leaf(t, op)
+        _refuse_view(t, op)
         return _rebase(t, fn(_snapshot(t)), op)
     return _write(t, op, write)
 
@@ -104,6 +124,7 @@ def overwrite(t, op, values):
     if _recording(t, (values,)):
         if t.requires_grad and t._ctx is None:
             _refuse_leaf(t, op)
+        _refuse_view(t, op)
         # the new value does not depend on the old one: d(t_new)/d(t_old) = 0
         source = values if isinstance(values, Tensor) else Tensor(np.asarray(values, dtype=t.data.dtype))
         result = ops.where(np.zeros(t.data.shape, dtype=bool), _snapshot(t), ops.broadcast_to(source, t.data.shape))
@@ -117,6 +138,7 @@ def setitem(t, index, value):
     if _recording(t, (value,)):
         if t.requires_grad and t._ctx is None:
             _refuse_leaf(t, "__setitem__")
+        _refuse_view(t, "__setitem__")
         return _rebase(t, ops.index_put(_snapshot(t), index, value), "__setitem__")
     data = value.data if isinstance(value, Tensor) else value
     index = _index_data(index)

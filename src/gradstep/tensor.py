@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 
 from .dtypes import get_default_dtype
-from .errors import ArgumentError, DTypeError, ShapeError
+from .errors import ArgumentError, DTypeError, IndexingError, ShapeError
 from .dtypes import check_device
 from .random import as_generator
 
@@ -54,6 +54,30 @@ def _grad_array(t):
     return grad.data
 
 
+class Size(tuple):
+    """A tensor's shape as ``size()`` returns it: a tuple of ints (PyTorch's torch.Size).
+
+    >>> s = Size([2, 3]); s, s == (2, 3), s.numel()
+    (gradstep.Size([2, 3]), True, 6)
+    """
+
+    __slots__ = ()
+
+    def numel(self):
+        """The number of elements of a tensor of this shape (the product, 1 for a 0-d tensor)."""
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+    def __repr__(self):
+        return f"gradstep.Size({list(self)})"
+
+    def __getitem__(self, index):
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
+
 def _check_can_require_grad(array, op="tensor"):
     if array.dtype.kind not in "fc":
         raise DTypeError(
@@ -81,7 +105,9 @@ class Tensor:
 
     # _rebased (unset until an in-place change is recorded in the graph): (clock, op) of that change;
     # _grad: None, a Tensor, or the bare ndarray backward() stored (``grad`` wraps it when first read)
-    __slots__ = ("data", "_grad", "requires_grad", "_ctx", "_version", "_rebased", "__weakref__")
+    # _view_of (unset unless this tensor is a view made by view/reshape/t/permute/unsqueeze/indexing...): the
+    # tensor whose memory it shares (``_base``)
+    __slots__ = ("data", "_grad", "requires_grad", "_ctx", "_version", "_rebased", "_view_of", "__weakref__")
     __array_ufunc__ = None  # make ``ndarray + Tensor`` call Tensor.__radd__
 
     def __init__(self, data, requires_grad=False, dtype=None):
@@ -152,15 +178,51 @@ class Tensor:
         """
         return self.data.ndim
 
-    @property
-    def size(self):
-        """Number of elements.
+    def size(self, dim=None):
+        """The shape as a ``gradstep.Size`` (a tuple), or with ``dim`` the length of that dimension, as PyTorch.
+
+        ``dim`` may be negative (-1 is the last); out of range is an IndexError.
+        The element count is ``numel()`` (NumPy's ``size`` is ``t.data.size``).
 
         >>> import gradstep
-        >>> gradstep.zeros(2, 3).size
-        6
+        >>> x = gradstep.zeros(2, 3)
+        >>> x.size(), x.size(1), x.size(-2)
+        (gradstep.Size([2, 3]), 3, 2)
         """
-        return self.data.size
+        shape = self.data.shape
+        if dim is None:
+            return Size(shape)
+        if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+            raise ArgumentError(f"size: dim must be an int, got {dim!r}")
+        ndim = len(shape)
+        if ndim == 0:
+            raise IndexingError(f"size: dimension {dim} was asked of a 0-d tensor, which has no dimensions")
+        if not -ndim <= dim < ndim:
+            raise IndexingError(
+                f"size: dimension {dim} is out of range for a tensor of shape {shape} (expected a dim in [{-ndim}, {ndim - 1}])"
+            )
+        return shape[dim]
+
+    @property
+    def _base(self):
+        """The tensor this one is a view of (they share memory), or None, as PyTorch's ``_base``.
+
+        >>> import gradstep
+        >>> x = gradstep.zeros(2, 3)
+        >>> x.view(6)._base is x, x.t()._base is x, x._base
+        (True, True, None)
+        """
+        return getattr(self, "_view_of", None)
+
+    def _is_view(self):
+        """True when this tensor shares the memory of another one (``_base``).
+
+        >>> import gradstep
+        >>> x = gradstep.zeros(2, 3)
+        >>> x[0]._is_view(), (x + 1)._is_view()
+        (True, False)
+        """
+        return getattr(self, "_view_of", None) is not None
 
     @property
     def is_leaf(self):
@@ -813,13 +875,17 @@ class Tensor:
         return self.data.ndim
 
     def view(self, *shape):
-        """Same values in another shape (``reshape``; NumPy copies when it must, PyTorch would refuse).
+        """The same memory in another shape, as PyTorch (``ops.view``): writing into the view changes this tensor.
+
+        A shape that the memory layout cannot give without a copy (a view of a
+        transpose, say) is a ShapeError: use ``reshape``, which copies then.
 
         >>> import gradstep
-        >>> gradstep.arange(6.0).view(2, 3).shape
-        (2, 3)
+        >>> x = gradstep.zeros(6)
+        >>> v = x.view(2, 3); _ = v[1].fill_(7.0); x.tolist()
+        [0.0, 0.0, 0.0, 7.0, 7.0, 7.0]
         """
-        return ops.reshape(self, *shape)
+        return ops.view(self, *shape)
 
     def permute(self, *dims):
         """The axes in the order ``dims`` (``transpose`` with axes).

@@ -81,6 +81,21 @@ def _stamp(buffer, epoch, op):
     _written[key] = [epoch, weakref.ref(buffer, forget), op]
 
 
+def written_since(array, epoch):
+    """The op that overwrote ``array``'s memory in place after clock ``epoch``, or None.
+
+    >>> import numpy as np
+    >>> a = np.zeros(4); then = _Clock.epoch
+    >>> written_since(a[:2], then), (note_write(a[2:], "add_"), written_since(a[:2], then))[1]
+    (None, 'add_')
+    """
+    buffer = _buffer(array)
+    entry = _written.get(id(buffer))
+    if entry is None or entry[0] <= epoch or entry[1]() is not buffer:
+        return None
+    return entry[2]
+
+
 def _saved_arrays(ctx):
     """(name, ndarray) for every array a graph node saved (directly, or in a tuple/list)."""
     for name, value in ctx.__dict__.items():

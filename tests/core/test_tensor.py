@@ -84,7 +84,7 @@ def test_same_seed_same_numbers_and_manual_seed():
 
 def test_attributes():
     x = gradstep.tensor([[1.0, 2.0, 3.0]])
-    assert x.shape == (1, 3) and x.ndim == 2 and x.size == 3 and len(x) == 1
+    assert x.shape == (1, 3) and x.ndim == 2 and x.numel() == 3 and x.size() == (1, 3) and len(x) == 1
     assert x.T.shape == (3, 1)
     assert gradstep.tensor([4.0]).item() == 4.0
     assert isinstance(x.numpy(), np.ndarray)

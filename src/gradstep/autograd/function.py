@@ -36,6 +36,7 @@ from .. import function as _function
 from ..errors import GradstepError, InplaceError
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
+from ..versions import _Clock, written_since
 
 
 class FunctionCtx:
@@ -53,6 +54,7 @@ class FunctionCtx:
         self._name = name
         self._saved = ()
         self._versions = ()
+        self._epoch = 0
 
     def save_for_backward(self, *tensors):
         """Keep Tensors (or None) for backward; their version counters are noted to catch later in-place changes."""
@@ -64,15 +66,20 @@ class FunctionCtx:
                 )
         self._saved = tensors
         self._versions = tuple(None if t is None else t._version for t in tensors)
+        self._epoch = _Clock.epoch  # writes through views or aliases show in the memory's stamp (gradstep.versions)
 
     @property
     def saved_tensors(self):
         """The tensors given to ``save_for_backward``, as a tuple (an error if one changed in place since)."""
         for i, (t, version) in enumerate(zip(self._saved, self._versions)):
-            if t is not None and t._version != version:
+            if t is None:
+                continue
+            writer = written_since(t.data, self._epoch)
+            if t._version != version or writer is not None:
+                how = f"version {version}, now {t._version}" if t._version != version else f"by '{writer}' through a view"
                 raise InplaceError(
                     f"{self._name}.backward: saved tensor {i} (shape {t.data.shape}) was changed in place after "
-                    f"save_for_backward (version {version}, now {t._version}), so the gradient would be wrong; "
+                    f"save_for_backward ({how}), so the gradient would be wrong; "
                     "save a copy (x.clone()) or change the tensor after backward()"
                 )
         return tuple(self._saved)

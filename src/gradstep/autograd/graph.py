@@ -97,7 +97,7 @@ class TensorNamespace:
 
     @staticmethod
     def subtract_at(a, flat_index, values):
-        return a - Scatter.apply(as_tensor(values, like=a), shape=(a.size,), index=flat_index).reshape(a.shape)
+        return a - Scatter.apply(as_tensor(values, like=a), shape=(a.numel(),), index=flat_index).reshape(a.shape)
 
     @staticmethod
     def spread(grad, shape):

@@ -180,7 +180,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Tr
             )
     dtype = x.dtype.type
     if training:
-        count = x.size // features
+        count = x.data.size // features
         if count < 2:
             raise ShapeError(
                 f"batch_norm: training needs more than one value per feature to compute a variance, got input of shape {x.shape}"
@@ -397,7 +397,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     p = _floating_input(input, op)
     t = _float_like(target, p, op)
     _same_shape(op, p, t)
-    if p.size:
+    if p.numel():
         low, high = p.data.min(), p.data.max()
         if not (low >= 0 and high <= 1):
             raise ArgumentError(

@@ -243,7 +243,7 @@ class Module:
         """Every Parameter (what an optimizer needs).
 
         >>> from gradstep import nn
-        >>> sum(p.size for p in nn.Linear(3, 2).parameters())
+        >>> sum(p.numel() for p in nn.Linear(3, 2).parameters())
         8
         """
         for _, param in self.named_parameters(recurse=recurse):

@@ -67,15 +67,15 @@ def summarize(model, input_shape=None):
     shapes = _output_shapes(model, modules, input_shape) if input_shape is not None else {}
     table = []
     for name, module in rows:
-        count = sum(p.size for _, p in module._own_parameters())
+        count = sum(p.numel() for _, p in module._own_parameters())
         table.append((f"{name} ({type(module).__name__})", shapes.get(id(module), "?"), f"{count:,}"))
     width0 = max([len("Layer (type)")] + [len(r[0]) for r in table]) + 2
     width1 = max([len("Output Shape")] + [len(r[1]) for r in table]) + 2
     width2 = max([len("Param #")] + [len(r[2]) for r in table])
     total = width0 + width1 + width2
     params = list(model.parameters())
-    trainable = sum(p.size for p in params if p.requires_grad)
-    frozen = sum(p.size for p in params if not p.requires_grad)
+    trainable = sum(p.numel() for p in params if p.requires_grad)
+    frozen = sum(p.numel() for p in params if not p.requires_grad)
     buffers = sum(b.size for b in model.buffers())
     lines = [f"Model: {type(model).__name__}", "-" * total]
     header = ("Layer (type)", "Output Shape", "Param #")

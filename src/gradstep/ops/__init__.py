@@ -12,7 +12,7 @@ from .elementwise import abs, add, astype, clip, cos, div, exp, log, maximum, mi
 from .linalg import linear, linear_relu, matmul, transpose
 from . import loss  # noqa: F401  the fused losses; called through gradstep.nn.functional
 from .reduce import max, mean, min, sum
-from .shape import broadcast_to, concatenate, expand_dims, flatten, getitem, index_put, reshape, squeeze, stack
+from .shape import broadcast_to, concatenate, expand_dims, flatten, getitem, index_put, reshape, squeeze, stack, view
 
 __all__ = [
     "registry",
@@ -20,6 +20,6 @@ __all__ = [
     "maximum", "minimum", "clip", "where", "astype",
     "sum", "mean", "max", "min",
     "matmul", "transpose", "linear", "linear_relu",
-    "reshape", "flatten", "getitem", "index_put", "concatenate", "stack", "broadcast_to", "expand_dims", "squeeze",
+    "reshape", "view", "flatten", "getitem", "index_put", "concatenate", "stack", "broadcast_to", "expand_dims", "squeeze",
     "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "log_softmax",
 ]  # fmt: skip

@@ -14,6 +14,7 @@ from ..errors import ShapeError
 from ..function import Function
 from ..tensor import Tensor
 from ._lift import as_tensor
+from .shape import _mark_view
 
 
 def _sum_to(grad, shape):
@@ -217,7 +218,7 @@ def transpose(x, *axes):
         axes = tuple(axes[0])
     if axes and sorted(a % x.ndim for a in axes) != list(range(x.ndim)):
         raise ShapeError(f"transpose: axes {axes} are not a permutation of the {x.ndim} axes of shape {x.shape}")
-    return Transpose.apply(x, axes=tuple(a % x.ndim for a in axes) if axes else None)
+    return _mark_view(Transpose.apply(x, axes=tuple(a % x.ndim for a in axes) if axes else None), x)
 
 
 def _affine_apply(fn, op, x, weight, bias):

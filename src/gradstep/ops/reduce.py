@@ -150,7 +150,7 @@ def _extreme_jvp(ctx, dx):
 
 def _reduce(op, fn, x, axis, keepdims):
     x = as_tensor(x)
-    if fn is not Sum and fn is not Mean and x.size == 0:
+    if fn is not Sum and fn is not Mean and x.data.size == 0:
         raise ShapeError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
     return fn.apply(x, axes=_normalize_axis(axis, x.ndim, op), keepdims=keepdims)
 

@@ -237,6 +237,26 @@ class Squeeze(Function):
         return dx.reshape(ctx.out.shape)
 
 
+def _owner(array):
+    """The array that owns ``array``'s memory (NumPy points a view's ``base`` at it)."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+def _mark_view(result, x):
+    """Note ``result._base`` (x, or the tensor x is itself a view of) when ``result`` shares x's memory, as PyTorch.
+
+    In-place changes read it (``gradstep.inplace``): a write through a view bumps the base's version,
+    and one recorded in the graph is refused.
+    """
+    out, data = result.data, x.data
+    if out is not data and out.base is not None and _owner(out) is _owner(data):
+        base = getattr(x, "_view_of", None)
+        result._view_of = x if base is None else base
+    return result
+
+
 def _index_data(index):
     """Tensors inside an index become their arrays."""
     if isinstance(index, tuple):
@@ -257,8 +277,42 @@ def reshape(x, *shape):
     try:
         np.broadcast_to(0, x.shape).reshape(shape)  # checks the shape without touching data
     except ValueError:
-        raise ShapeError(f"reshape: cannot reshape tensor of shape {x.shape} ({x.size} elements) into {shape}") from None
-    return Reshape.apply(x, shape=shape)
+        raise ShapeError(f"reshape: cannot reshape tensor of shape {x.shape} ({x.numel()} elements) into {shape}") from None
+    return _mark_view(Reshape.apply(x, shape=shape), x)  # a view when the memory allows, else a copy (as PyTorch)
+
+
+def view(x, *shape):
+    """The same memory in another shape (one dimension may be -1): PyTorch's ``view``, never a copy.
+
+    Writing into the result changes ``x`` (and the other way round). A shape the
+    memory layout cannot give without copying is a ShapeError naming ``reshape``.
+
+    >>> import gradstep
+    >>> x = gradstep.arange(6.0)
+    >>> v = gradstep.ops.view(x, 2, 3); v._base is x
+    True
+    >>> try:
+    ...     gradstep.ops.view(v.t(), 6)
+    ... except gradstep.ShapeError as err:
+    ...     print(str(err)[:61])
+    view: a tensor of shape (3, 2) with strides (4, 12) cannot be
+    """
+    x = as_tensor(x)
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    for d in shape:
+        if not isinstance(d, (int, np.integer)) or isinstance(d, bool):
+            raise ShapeError(
+                f"view: the shape must be ints, got {shape!r} (a view of another dtype, view(dtype), is not supported; "
+                "use .to(dtype), which copies)"
+            )
+    result = reshape(x, *shape)
+    if x.data.size and result.data is not x.data and not np.may_share_memory(result.data, x.data):
+        raise ShapeError(
+            f"view: a tensor of shape {x.shape} with strides {x.data.strides} cannot be viewed as {shape} without "
+            "a copy (its memory is not laid out in that order, e.g. after a transpose); use reshape(), which copies"
+        )
+    return result
 
 
 def flatten(x, start_axis=0, end_axis=-1):
@@ -275,9 +329,9 @@ def flatten(x, start_axis=0, end_axis=-1):
     if start > end:
         raise ShapeError(f"flatten: start_axis {start_axis} comes after end_axis {end_axis} for shape {x.shape}")
     shape = x.shape[:start] + (-1,) + x.shape[end + 1 :]
-    if x.size == 0:
+    if x.data.size == 0:
         shape = x.shape[:start] + (int(np.prod(x.shape[start : end + 1])),) + x.shape[end + 1 :]
-    return Reshape.apply(x, shape=shape)
+    return _mark_view(Reshape.apply(x, shape=shape), x)
 
 
 def getitem(x, index):
@@ -293,7 +347,7 @@ def getitem(x, index):
         np.broadcast_to(0, x.shape)[index]
     except IndexError as err:
         raise IndexingError(f"getitem: index {index!r} is invalid for shape {x.shape}: {err}") from None
-    return GetItem.apply(x, index=index)
+    return _mark_view(GetItem.apply(x, index=index), x)  # basic indexing (ints, slices) gives a view
 
 
 def index_put(x, index, value):
@@ -372,7 +426,7 @@ def broadcast_to(x, shape):
         fits = False
     if not fits:
         raise ShapeError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}")
-    return BroadcastTo.apply(x, shape=shape)
+    return _mark_view(BroadcastTo.apply(x, shape=shape), x)  # a read-only view: writing into it is an error
 
 
 def expand_dims(x, axis):
@@ -385,7 +439,7 @@ def expand_dims(x, axis):
     x = as_tensor(x)
     if not -x.ndim - 1 <= axis <= x.ndim:
         raise ShapeError(f"expand_dims: axis {axis} is out of range for shape {x.shape}")
-    return ExpandDims.apply(x, axis=axis)
+    return _mark_view(ExpandDims.apply(x, axis=axis), x)
 
 
 def squeeze(x, axis=None):
@@ -401,4 +455,4 @@ def squeeze(x, axis=None):
         for a in axes:
             if not -x.ndim <= a < x.ndim or x.shape[a] != 1:
                 raise ShapeError(f"squeeze: axis {a} of shape {x.shape} does not have size 1")
-    return Squeeze.apply(x, axis=axis)
+    return _mark_view(Squeeze.apply(x, axis=axis), x)
