@@ -46,10 +46,12 @@ def note_write(array, op):
     note_writes((array,), op)
 
 
-def note_writes(arrays, op):
-    """Record that ``op`` overwrote every array of ``arrays`` in place: one tick of the clock for all of them.
+def note_writes(arrays, op, cache=None):
+    """Record that ``op`` overwrote every array of ``arrays`` (a list) in place: one clock tick for all of them.
 
-    What an optimizer's step calls once for the parameters it updated.
+    What an optimizer's step calls once for the parameters it updated. ``cache``
+    (a list the caller keeps between calls) remembers each array's record, so a
+    step over the same parameter arrays, in the same order, only writes the new stamps.
 
     >>> import numpy as np
     >>> a, b = np.zeros(2), np.zeros(3); before = _Clock.epoch
@@ -58,15 +60,24 @@ def note_writes(arrays, op):
     """
     _Clock.epoch += 1
     epoch = _Clock.epoch
-    for array in arrays:
-        base = array.base
-        while isinstance(base, np.ndarray):
-            array, base = base, base.base
-        entry = _written.get(id(array))
-        if entry is not None and entry[1]() is array:
+    if cache is not None and len(cache) == len(arrays):
+        for (known, entry), array in zip(cache, arrays):
+            if known is not array:  # a parameter's array was replaced: look the records up again
+                break
             entry[0], entry[2] = epoch, op
         else:
-            _stamp(array, epoch, op)
+            return
+    if cache is not None:
+        cache.clear()
+    for array in arrays:
+        buffer = _buffer(array)
+        entry = _written.get(id(buffer))
+        if entry is not None and entry[1]() is buffer:
+            entry[0], entry[2] = epoch, op
+        else:
+            entry = _stamp(buffer, epoch, op)
+        if cache is not None:
+            cache.append((array, entry))  # holds the array, so its buffer (and the record) stay alive
 
 
 def _stamp(buffer, epoch, op):
@@ -78,7 +89,8 @@ def _stamp(buffer, epoch, op):
         if current is not None and current[1] is ref:
             del _written[key]
 
-    _written[key] = [epoch, weakref.ref(buffer, forget), op]
+    entry = _written[key] = [epoch, weakref.ref(buffer, forget), op]
+    return entry
 
 
 def written_since(array, epoch):

@@ -71,6 +71,7 @@ class Optimizer:
         self.state = {}
         self.global_step = 0
         self._scratch = {}
+        self._stamps = []  # the parameters' version records (gradstep.versions.note_writes)
         self._releasing = False  # set by _apply(release=True) for _scratch_or_grad
         if isinstance(params, (Tensor, dict)):
             raise OptimizerError(
@@ -324,11 +325,10 @@ class Optimizer:
         finally:
             self._releasing = False
             if work:  # every parameter's version goes up (also after a failed update: some may have changed)
-                written = []
                 for p, _, _, _ in work:
                     p._version += 1
-                    written.append(p.data)
-                note_writes(written, f"{type(self).__name__}.step")  # one clock tick for the whole step
+                written = [item[0].data for item in work]
+                note_writes(written, f"{type(self).__name__}.step", self._stamps)  # one clock tick for the step
         if release:
             for p, _, _, _ in work:
                 p._grad = None
@@ -340,8 +340,10 @@ class Optimizer:
         Only for writes after which ``_update`` reads ``grad`` no more except
         element by element in the same ufunc (``np.multiply(g, lr, out=g)``).
         """
-        if self._releasing and grad is _grad_array(p) and grad.flags.writeable and grad.dtype == p.data.dtype:
-            return grad
+        own = p._grad  # None, an ndarray or a Tensor (see Tensor.grad)
+        if self._releasing and own is not None and (grad is own or (type(own) is not np.ndarray and grad is own.data)):
+            if grad.flags.writeable and grad.dtype == p.data.dtype:
+                return grad
         return self._buffer(p, 1)
 
     def _buffer(self, p, slot):
