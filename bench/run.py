@@ -51,6 +51,7 @@ class Worker:
         env = dict(os.environ)
         if pythonpath is not None:
             env["PYTHONPATH"] = pythonpath
+            env["GRADSTEP_BENCH_BASELINE"] = "1"
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env[var] = str(threads)
         self.stderr = tempfile.TemporaryFile(mode="w+")

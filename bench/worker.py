@@ -32,11 +32,14 @@ def main():
 
     workload = WORKLOADS[workload_name]
     config = json.loads(config_json)
+    missing = (ImportError, AttributeError)
+    if os.environ.get("GRADSTEP_BENCH_BASELINE"):  # an older gradstep (run.py --baseline) may lack an argument too
+        missing += (TypeError,)
     try:
         impl = workload.impls[impl_name](config)
         if not workload.oneshot:
-            impl.run()  # (an older gradstep, run.py --baseline, may lack a piece the run uses)
-    except (ImportError, AttributeError) as exc:
+            impl.run()  # (an older gradstep may lack a piece the run uses)
+    except missing as exc:
         send({"unavailable": f"{type(exc).__name__}: {exc}"})
         return
     send({"ready": True, "pid": os.getpid()})

@@ -86,6 +86,12 @@ class Optimizer:
         for group in params:
             self.add_param_group(group)
 
+    def __getstate__(self):
+        """Pickling (an estimator keeps its optimizer): without the version records, which hold weak references."""
+        state = dict(self.__dict__)
+        state["_stamps"] = []
+        return state
+
     @property
     def _name(self):
         return type(self).__name__
