@@ -5,7 +5,7 @@ the training set (and, for the NumPy reference, the optimum found by Newton's
 method, so every implementation's gap to it can be shown).
 """
 
-from .mlp import Impl
+from .mlp import Impl, linear_is_out_in
 
 N, D = 200000, 100
 
@@ -152,7 +152,8 @@ def make_gradstep_ops(config):
     state = {}
 
     def run():
-        w = gradstep.Tensor(np.zeros((1, D)), requires_grad=True)  # (out, in), as ops.linear takes it
+        # (out, in), as ops.linear takes it ((in, out) in a gradstep from before, run by run.py --baseline)
+        w = gradstep.Tensor(np.zeros((1, D) if linear_is_out_in() else (D, 1)), requires_grad=True)
         b = gradstep.Tensor(np.zeros(1), requires_grad=True)
         for _ in range(config["epochs"]):
             order = rng.permutation(len(X))
@@ -163,9 +164,9 @@ def make_gradstep_ops(config):
                 loss = (ops.softplus(z) - z * gradstep.Tensor(y[idx, None])).mean()
                 w.grad = b.grad = None
                 loss.backward()
-                w.data -= lr * w.grad.data
-                b.data -= lr * b.grad.data
-        state["w"], state["b"] = w.data[0], b.data[0]
+                w.data -= lr * np.asarray(w.grad)  # (np.asarray: .grad was an ndarray before it was a Tensor)
+                b.data -= lr * np.asarray(b.grad)
+        state["w"], state["b"] = w.data.reshape(-1), b.data[0]
 
     def report():
         p = 1 / (1 + np.exp(-(X @ state["w"] + state["b"])))

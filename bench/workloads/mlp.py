@@ -309,7 +309,7 @@ def make_gradstep_ops(config):
                 h = ops.relu(h)
         loss = -ops.log_softmax(h)[np.arange(len(yb)), yb].mean()
         loss.backward()
-        hand_update([p.data for p in tensors], [p.grad.data for p in tensors], m, v, state, lr, adam)
+        hand_update([p.data for p in tensors], [np.asarray(p.grad) for p in tensors], m, v, state, lr, adam)
         return loss.item()
 
     def run():
