@@ -117,3 +117,42 @@ def test_trainer_rejects_what_dask_data_cannot_do(client):
     assert "val_accuracy" in history.history and "accuracy" not in history.history  # train metrics need every output
     with pytest.raises(TrainingConfigError, match="validation_split is not available"):
         _trainer().fit(train, validation_split=0.2, epochs=1)
+
+
+class _Sizes(Callback):
+    def __init__(self):
+        self.sizes, self.epochs = [], []
+
+    def on_batch_end(self, step, logs=None):
+        self.sizes.append(logs["size"])
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs.append(epoch)
+
+
+def test_the_dask_fit_is_trainers_own_loop(client):
+    from gradstep.errors import TrainingDivergedError
+    from gradstep.train import EarlyStopping
+
+    X, y = _data(103)
+    train = (da.from_array(X, chunks=30), da.from_array(y, chunks=30))
+    seen = _Sizes()
+    trainer = _trainer(callbacks=[seen])
+    history = trainer.fit(train, epochs=2, batch_size=25, seed=0)
+    assert seen.epochs == [0, 1] and len(seen.sizes) == 2 * 5  # ceil(103 / 25) steps per epoch
+    assert sum(seen.sizes[:5]) == 103 and history.params["samples"] == 103  # every row once per epoch
+    stopper = EarlyStopping(monitor="loss", patience=1, min_delta=1e9)  # no epoch improves by 1e9: stop after 2
+    assert len(_trainer(callbacks=[stopper]).fit(train, epochs=10, batch_size=None).epoch) == 2
+    t = X[:, :1] * 2  # (n, 1) regression targets keep their shape on the workers
+
+    def regression(lr):
+        model = nn.Linear(3, 1, seed=0)
+        return Trainer(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=lr), progress=False)
+
+    local = regression(0.1).fit((X, t), epochs=3, batch_size=None)
+    spread = regression(0.1).fit((train[0], da.from_array(t, chunks=30)), epochs=3, batch_size=None)
+    np.testing.assert_allclose(spread["loss"], local["loss"], rtol=1e-5)
+    wild = regression(1e30)
+    with pytest.raises(TrainingDivergedError, match="epoch"), np.errstate(over="ignore", invalid="ignore"):
+        wild.fit((train[0], da.from_array(t, chunks=30)), epochs=8, batch_size=None)  # Trainer's own NaN check
+    assert wild.epoch < 8

@@ -20,8 +20,10 @@ _MODEL_LOCK = threading.Lock()
 
 
 # ----- preparing the blocks ------------------------------------------------------------------
-def prepare(X_b, y_b, dtype, index, where):
+def prepare(X_b, y_b, dtype, index, where, flat_y=True):
     """The block as C-contiguous ``dtype`` X (2-D) and 1-D y, with NaN/inf in X named by block and row.
+
+    ``flat_y=False`` keeps y's shape (Trainer's targets, e.g. (n, 1) for a regression).
 
     >>> X, y = prepare(np.array([[1, 2]]), np.array([[3]]), np.float64, 0, "fit")
     >>> X.dtype, y.shape
@@ -41,9 +43,9 @@ def prepare(X_b, y_b, dtype, index, where):
     if y_b is None:
         return X_b, None
     y_b = np.asarray(getattr(y_b, "to_numpy", lambda: y_b)())
-    if y_b.ndim == 2 and y_b.shape[1] == 1:
+    if flat_y and y_b.ndim == 2 and y_b.shape[1] == 1:
         y_b = y_b[:, 0]
-    if y_b.ndim != 1 or len(y_b) != len(X_b):
+    if (flat_y and y_b.ndim != 1) or y_b.ndim == 0 or len(y_b) != len(X_b):
         raise DataError(f"{where}: chunk {index} has {len(X_b)} rows of X but y of shape {y_b.shape}")
     return X_b, y_b
 

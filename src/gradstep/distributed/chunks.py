@@ -69,8 +69,10 @@ class ChunkedData:
         self.feature_names = feature_names
 
     @classmethod
-    def from_dask(cls, X, y=None, client=None, dtype=np.float64, where="gradstep.distributed"):
+    def from_dask(cls, X, y=None, client=None, dtype=np.float64, where="gradstep.distributed", flat_y=True):
         """Compute the row blocks of dask ``X`` (and ``y``: dask, NumPy or None) into futures on the workers.
+
+        ``flat_y``: a y of shape (n, 1) becomes 1-D (the estimators' labels); False keeps its shape.
 
         >>> import dask.array as da
         >>> from distributed import Client, LocalCluster
@@ -99,7 +101,7 @@ class ChunkedData:
                 raise DataError(f"{where}: X has {sum(sizes)} samples but y has {len(y)}")
             edges = np.cumsum([0, *sizes])
             y_parts = [y[lo:hi] for lo, hi in zip(edges[:-1], edges[1:])]  # literals in the graph: recomputable
-        tasks = [delayed(B.prepare, pure=True)(xp, yp, dtype, i, where) for i, (xp, yp) in enumerate(zip(x_parts, y_parts))]
+        tasks = [delayed(B.prepare, pure=True)(xp, yp, dtype, i, where, flat_y) for i, (xp, yp) in enumerate(zip(x_parts, y_parts))]
         futures = client.compute(tasks)
         shapes = client.gather(client.map(B.describe, futures, pure=False))
         widths = {s[1] for s in shapes}

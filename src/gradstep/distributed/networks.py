@@ -68,7 +68,7 @@ class WorkersLossAndGrad:
 def _chunked(pair, client, dtype, where):
     if pair[1] is None and isinstance(pair[0], ChunkedData):
         return pair[0]
-    return ChunkedData.from_dask(pair[0], pair[1], client, dtype, where)
+    return ChunkedData.from_dask(pair[0], pair[1], client, dtype, where, flat_y=False)  # the targets as given
 
 
 def workers_fit(trainer, train, val=None, validation_split=0.0, batch_size=32, shuffle=True, seed=None,
