@@ -69,8 +69,9 @@ class LinearScores(nn.Module):
 
 
 def _set_grad(param, grad):
-    """Make the ndarray ``grad`` the parameter's gradient."""
-    param.grad = grad
+    """Make the ndarray ``grad`` the parameter's gradient, stored bare as backward() stores it (``.grad`` wraps it
+    in a Tensor when first read; the optimizer reads the array)."""
+    param._grad = grad
 
 
 def delta_rule(module, score_loss, alpha):

@@ -24,12 +24,19 @@ from ..function import Context
 from ..ops.loss import BCEWithLogits, SoftmaxCrossEntropy, SquaredError
 
 
+#: dL/dL = 1 in each float dtype (read-only: the ops never write their incoming gradient)
+_ONE = {np.dtype(kind): np.ones((), kind) for kind in (np.float32, np.float64)}
+for _one in _ONE.values():
+    _one.flags.writeable = False
+
+
 def _value_and_grad(op, z, target, **attrs):
     """(loss, dL/dz) from a fused loss op's forward and backward, with no graph recorded."""
     ctx = Context()
     ctx.needs_input_grad = (True, False)  # the targets are data
     loss = op.forward(ctx, z, target, **attrs)
-    grad_z, _ = op.backward(ctx, np.ones((), z.dtype))  # dL/dL = 1
+    one = _ONE.get(z.dtype)
+    grad_z, _ = op.backward(ctx, np.ones((), z.dtype) if one is None else one)  # dL/dL = 1
     return float(loss), grad_z
 
 
