@@ -384,16 +384,9 @@ class SoftmaxRegression(_LinearClassifier):
 
     Parameters
     ----------
-    alpha : float
-        L2 penalty strength (0: none): alpha/2 ||W'||^2 on the weights of the
-        features the steps are taken on (the standardised ones by default).
-    solver : {"sgd", "gd", "lbfgs"}
-        ``"sgd"``: minibatches of ``batch_size`` (1: online); ``"gd"``: full-batch
-        gradient descent; ``"lbfgs"``: ``scipy.optimize.minimize`` (L-BFGS-B) on the
-        whole objective, ``epochs`` its iteration limit and ``tol`` its gradient tolerance.
-    fit_intercept, optimizer, learning_rate, batch_size, epochs, tol, patience, standardize, shuffle, random_state, warm_start
-        As in ``LinearRegression``; ``learning_rate="auto"`` is 1/L (gd) or 1/(2 L_B) (sgd)
-        with L = 1/2 lambda_max([X', 1]^T [X', 1] / n) + alpha.
+    alpha, solver, fit_intercept, optimizer, learning_rate, batch_size, epochs, tol, patience, standardize, shuffle, random_state, warm_start
+        As in ``LogisticRegression``; ``learning_rate="auto"`` is 1/L (gd) or 1/(2 L_B) (sgd)
+        with L = 1/2 lambda_max([X', 1]^T [X', 1] / n) + alpha (the softmax's curvature is at most 1/2).
 
     Attributes
     ----------
