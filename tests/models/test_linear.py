@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gradstep.data import Standardizer, load_breast_cancer, load_diabetes, load_digits, train_test_split, train_val_test_split
-from gradstep.models import IllConditionedWarning, LinearRegression, LogisticRegression, SoftmaxRegression
+from gradstep.models import Adaline, IllConditionedWarning, LinearRegression, LogisticRegression, NotFittedError, SoftmaxRegression
 from gradstep.models.linear import sigmoid, softmax
 from gradstep.models.base import DataError
 from gradstep.errors import ArgumentError, StepSizeWarning
@@ -91,6 +91,53 @@ def test_normal_equations_find_nan_and_inf_through_x_transpose_x(fit_intercept, 
     X[4, 0] = bad
     with pytest.raises(DataError, match=rf"LinearRegression.fit: input X contains {word} \(first at index \(4, 0\)\)"):
         LinearRegression(solver="normal", fit_intercept=fit_intercept).fit(X, np.arange(6.0))
+
+
+GD_CONFIGS = [
+    # (estimator, the pass over X that finds the NaN or inf)
+    (lambda: LogisticRegression(), "the standardisation statistics"),
+    (lambda: LogisticRegression(standardize=False), "the step size's row norms"),
+    (lambda: LogisticRegression(standardize=False, solver="lbfgs"), "validation (no step size)"),
+    (lambda: LogisticRegression(standardize=False, optimizer="adam"), "validation (no step size)"),
+    (lambda: SoftmaxRegression(standardize=False, batch_size=1), "the step size's row norms"),
+    (lambda: LinearRegression(solver="sgd", standardize=False), "the step size's row norms"),
+    (lambda: LinearRegression(solver="gd"), "the standardisation statistics"),
+    (lambda: Adaline(standardize=False), "the step size's row norms"),
+]
+
+
+@pytest.mark.parametrize("make_estimator, path", GD_CONFIGS, ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("bad, word", [(np.nan, "NaN"), (np.inf, "infinity"), (-np.inf, "infinity")])
+def test_gradient_descent_names_nan_and_inf_from_the_pass_it_makes_anyway(make_estimator, path, bad, word):
+    # fitting from scratch, validation leaves the NaN/inf check to a pass over X that fit makes anyway
+    # (_checks_finite): each must still name the entry, and the failed fit must leave the model unfitted
+    X = np.tile([[0.0, 1.0], [1.0, 0.0], [2.0, 3.0], [3.0, 2.0]], (3, 1))
+    y = np.array([0, 1] * 6)
+    X[7, 1] = bad
+    est = make_estimator()
+    name = type(est).__name__
+    with pytest.raises(DataError, match=rf"{name}.fit: input X contains {word} \(first at index \(7, 1\)\)"):
+        est.fit(X, y)
+    assert not hasattr(est, "n_features_in_"), path
+    with pytest.raises(NotFittedError):
+        est.predict(X[:2])
+
+
+def test_gradient_descent_names_nan_in_a_later_partial_fit():
+    # the first partial_fit fixes the scaling; later calls do not recompute it, so validation checks X itself
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 3.0], [3.0, 2.0]])
+    y = np.array([0, 1, 0, 1])
+    clf = LogisticRegression().partial_fit(X, y)
+    X[2, 0] = np.nan
+    with pytest.raises(DataError, match=r"LogisticRegression.partial_fit: input X contains NaN \(first at index \(2, 0\)\)"):
+        clf.partial_fit(X, y)
+
+
+def test_gradient_descent_on_overflowing_squares_says_rescale():
+    # finite features whose squares overflow: not a NaN, an overflow, with the advice to rescale
+    X = np.array([[1e200, 1.0], [2e200, 0.0], [3e200, 1.0], [-1e200, 0.0]])
+    with pytest.raises(DataError, match=r"LogisticRegression.fit: the features overflow float64 .*rescale"):
+        LogisticRegression(standardize=False).fit(X, [0, 1, 0, 1])
 
 
 def test_normal_equations_with_overflowing_x_transpose_x_fall_back_to_lstsq():

@@ -38,7 +38,7 @@ from ..optim import make_optimizer
 from ..random import as_generator
 from ..train import EarlyStopping, TerminateOnNaN, Trainer
 from ._step_size import smoothness
-from .base import BaseEstimator
+from .base import BaseEstimator, _check_finite
 
 #: learning_rate="auto" for the adaptive optimizers, whose step does not scale with the gradient
 ADAPTIVE_DEFAULTS = {"adam": 1e-3, "adamw": 1e-3, "rmsprop": 1e-3, "adagrad": 1e-2}
@@ -148,9 +148,26 @@ class LinearGDModel(BaseEstimator):
         batch = self.batch_size
         return None if batch is None or batch == "full" else int(batch)
 
+    def _checks_finite(self, reset):
+        """Whether ``_fit_gd(..., reset)`` proves X free of NaN and inf on its way, so that validation need not.
+
+        Fitting from scratch, the standardisation statistics (a mean is finite
+        only if its column is) or else the smoothness constants of the SGD
+        family (a row's squared norm is finite only if its entries are) are a
+        pass over X that is computed anyway; either names the first NaN or inf
+        as ``_check_finite`` does. That saves a pass over X per fit.
+        """
+        step_size_reads_X = self._solver() != "lbfgs" and self._optimizer_name() not in ADAPTIVE_DEFAULTS
+        return reset and (bool(self.standardize) or step_size_reads_X)
+
     # ----- coordinates -------------------------------------------------------------
     def _fit_scaling(self, X, where):
-        """The standardisation statistics (identity when ``standardize=False``); DataError on overflow."""
+        """The standardisation statistics (identity when ``standardize=False``).
+
+        A NaN or inf in X makes its column's mean non-finite, so this is also
+        X's NaN/inf check (DataError naming the entry) when it standardises;
+        a finite X whose statistics are not finite overflowed (DataError too).
+        """
         if not self.standardize:
             self._x_mean, self._x_scale = np.zeros(X.shape[1]), np.ones(X.shape[1])
             return
@@ -159,6 +176,7 @@ class LinearGDModel(BaseEstimator):
             std = X.std(axis=0)
         bad = ~(np.isfinite(mean) & np.isfinite(std))
         if bad.any():
+            _check_finite(X, where, "X")  # names a NaN or inf; past it, X is finite and its squares overflowed
             j = int(np.argmax(bad))
             raise DataError(
                 f"{where}: feature {j} overflows float64 arithmetic (largest |x| = {np.abs(X[:, j]).max():.3g}: "
@@ -290,14 +308,18 @@ class LinearGDModel(BaseEstimator):
         self._validate_parameters(where)
         if method == "partial_fit" and self._solver() == "lbfgs":
             raise DataError(f"{where}: solver='lbfgs' minimises the whole objective at once; use fit")
-        if reset:
-            self._fit_scaling(X, where)
-        X_std = self._standardized(X)
-        if reset:
-            self._init_params(X_std, t, n_outputs, where)
-        if self._solver() == "lbfgs":
-            self._fit_lbfgs(X_std, t, where)
-        else:
+        try:
+            if reset:
+                self._fit_scaling(X, where)
+            X_std = self._standardized(X)
+            if reset:
+                self._init_params(X_std, t, n_outputs, where)
+            if self._solver() == "lbfgs":
+                self._fit_lbfgs(X_std, t, where)
+        except Exception:
+            self.__dict__.pop("n_features_in_", None)  # bad data (NaN, inf, overflow): not fitted
+            raise
+        if self._solver() != "lbfgs":
             epochs = 1 if method == "partial_fit" else int(self.epochs)
             self._train(X_std, t, epochs, stop_early=method != "partial_fit", where=where)
             self.n_iter_ = len(self.loss_curve_)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError
+from .base import _check_finite
 
 #: curvature bound c of each loss in the score z
 CURVATURE = {"squared": 1.0, "logistic": 0.25, "softmax": 0.5}
@@ -126,8 +127,9 @@ def smoothness(X, loss, alpha, fit_intercept, full_batch, where, seed=0, max_row
     """The Smoothness of ``loss`` ("squared", "logistic", "softmax") + alpha/2 ||W||^2 on X.
 
     X holds the features in the coordinates the steps are taken in (the
-    standardised ones when the estimator standardises). Raises DataError when
-    the squared features overflow float64.
+    standardised ones when the estimator standardises). Raises DataError for a
+    NaN or inf in X (naming the first, so this pass doubles as X's check) and
+    when the squared features overflow float64.
 
     >>> X = np.array([[1.0], [-1.0], [3.0], [-3.0]])
     >>> s = smoothness(X, "squared", 0.0, fit_intercept=False, full_batch=True, where="demo")
@@ -139,6 +141,7 @@ def smoothness(X, loss, alpha, fit_intercept, full_batch, where, seed=0, max_row
         row_norms = np.einsum("ij,ij->i", X, X, dtype=np.float64)  # ||x_i||^2
         norm_max = float(row_norms.max())
         if not math.isfinite(norm_max):
+            _check_finite(X, where, "X")  # a NaN or inf, named; past it, X is finite and its squares overflowed
             big = float(np.abs(X).max())
             raise DataError(
                 f"{where}: the features overflow float64 arithmetic (largest |x| = {big:.3g}, its square is inf); "

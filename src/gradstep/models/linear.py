@@ -136,8 +136,11 @@ class LinearRegression(RegressorMixin, LinearGDModel):
         where = f"{type(self).__name__}.fit"
         self._validate_parameters(where)
         warm = self.solver in ("gd", "sgd") and self._warm()
-        # the normal equations check X for NaN/inf on X^T X, which they compute anyway (see _fit_closed_form)
-        X = self._validate_X(X, "fit", reset=not warm, check_finite=self.solver != "normal")
+        # NaN/inf: the normal equations see them on X^T X, gradient descent and L-BFGS on a pass over X
+        # they make anyway (_checks_finite), lstsq needs the check
+        closed_form = self.solver in ("normal", "lstsq")
+        check = self.solver == "lstsq" if closed_form else not self._checks_finite(reset=not warm)
+        X = self._validate_X(X, "fit", reset=not warm, check_finite=check)
         y = self._validate_regression_y(y, X.shape[0], "fit")
         if self.solver in ("normal", "lstsq"):
             self._fit_closed_form(X, y)
@@ -156,7 +159,7 @@ class LinearRegression(RegressorMixin, LinearGDModel):
         1
         """
         first = not hasattr(self, "_module")
-        X = self._validate_X(X, "partial_fit", reset=first)
+        X = self._validate_X(X, "partial_fit", reset=first, check_finite=not self._checks_finite(first))
         y = self._validate_regression_y(y, X.shape[0], "partial_fit")
         return self._fit_gd(X, y[:, None], 1, "partial_fit", reset=first)
 
@@ -287,7 +290,7 @@ class _LinearClassifier(ClassifierMixin, LinearGDModel):
     def fit(self, X, y):
         """Fit on X (n_samples, n_features) and class labels y (n_samples,); returns self."""
         warm = self._warm()
-        X = self._validate_X(X, "fit", reset=not warm)
+        X = self._validate_X(X, "fit", reset=not warm, check_finite=not self._checks_finite(reset=not warm))
         codes = self._encode_y(y, X.shape[0], "fit", reset=not warm)
         return self._fit_gd(X, self._targets(codes), self._n_outputs(), "fit", reset=not warm)
 
@@ -295,7 +298,7 @@ class _LinearClassifier(ClassifierMixin, LinearGDModel):
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y); the first call fixes the labels (all of them via ``classes=``, else those in y)."""
         first = not hasattr(self, "_module")
-        X = self._validate_X(X, "partial_fit", reset=first)
+        X = self._validate_X(X, "partial_fit", reset=first, check_finite=not self._checks_finite(first))
         codes = self._encode_y(y, X.shape[0], "partial_fit", reset=first, classes=classes)
         return self._fit_gd(X, self._targets(codes), self._n_outputs(), "partial_fit", reset=first)
 

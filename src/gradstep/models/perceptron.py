@@ -280,7 +280,7 @@ class Adaline(_ThresholdUnit, LinearGDModel):
     def fit(self, X, y):
         """Gradient descent on the squared error for up to ``epochs`` epochs; returns self."""
         warm = self._warm()
-        X = self._validate_X(X, "fit", reset=not warm)
+        X = self._validate_X(X, "fit", reset=not warm, check_finite=not self._checks_finite(reset=not warm))
         codes = self._encode_y(y, X.shape[0], "fit", reset=not warm)
         return self._fit_gd(X, self._targets(codes), 1, "fit", reset=not warm)
 
@@ -288,6 +288,6 @@ class Adaline(_ThresholdUnit, LinearGDModel):
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y); the first call fixes the labels (``classes=`` or those in y)."""
         first = not hasattr(self, "_module")
-        X = self._validate_X(X, "partial_fit", reset=first)
+        X = self._validate_X(X, "partial_fit", reset=first, check_finite=not self._checks_finite(first))
         codes = self._encode_y(y, X.shape[0], "partial_fit", reset=first, classes=classes)
         return self._fit_gd(X, self._targets(codes), 1, "partial_fit", reset=first)
