@@ -301,7 +301,7 @@ class Optimizer:
         afterwards. Each updated parameter's version counter is bumped, so a
         backward() through a graph that saved its old value refuses.
         """
-        work = []
+        work, written = [], []
         for g, group in enumerate(self.param_groups):
             lr = self._group_lr(group)
             for i, p in enumerate(group["params"]):
@@ -315,30 +315,34 @@ class Optimizer:
                     grad = grads.get(id(p))
                     if grad is None:
                         continue
-                if grad.shape != p.data.shape:
+                w = p.data
+                if grad.shape != w.shape:
                     raise ShapeError(
                         f"{self._name}.step: the gradient of parameter {i} of group {g} has shape {grad.shape}, "
-                        f"the parameter has shape {p.data.shape}"
+                        f"the parameter has shape {w.shape}"
                     )
                 work.append((p, grad, group, lr))
+                written.append(w)
+        states, update = self.state, self._update
         self._releasing = release
         try:
             for p, grad, group, lr in work:
-                state = self.state.get(p)
+                state = states.get(p)
                 if state is None:
-                    state = self.state[p] = self._init_state(p, group)
-                self._update(p, grad, group, state, lr)
+                    state = states[p] = self._init_state(p, group)
+                p._version += 1  # counted before the update: a failure half-way may have changed p already
+                update(p, grad, group, state, lr)
+                if release:
+                    p._grad = None
         finally:
             self._releasing = False
-            if work:  # every parameter's version goes up (also after a failed update: some may have changed)
-                for p, _, _, _ in work:
-                    p._version += 1
-                written = [item[0].data for item in work]
-                note_writes(written, f"{type(self).__name__}.step", self._stamps)  # one clock tick for the step
-        if release:
-            for p, _, _, _ in work:
-                p._grad = None
+            if written:  # one clock tick for the step, also after a failed update (some parameters may have changed)
+                note_writes(written, self._step_name, self._stamps)
         self.global_step += 1
+
+    @property
+    def _step_name(self):
+        return f"{type(self).__name__}.step"
 
     def _scratch_or_grad(self, p, grad):
         """Where ``_update`` may write its last temporaries: the gradient itself when the step releases it, else a buffer.
