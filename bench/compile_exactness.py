@@ -8,7 +8,9 @@ weights on the same batches (96 samples, batch 32, SGD lr 0.1 with momentum for
 the layers, plain SGD for the losses, each optimizer on the ReLU MLP): eagerly and
 compiled, with ``exact=True`` and with the default (``exact=False``, which folds plain
 SGD's update into BLAS below 64 rows), and for plain SGD also at batch 1 (the
-rank-1 ``ger`` update). The table gives max |compiled - eager| over every
+rank-1 ``ger`` update), and logistic regression (``nn.Linear`` with
+``nn.BCEWithLogitsLoss``), whose default replay is the fused step of
+``compile/linear_step.py``. The table gives max |compiled - eager| over every
 parameter and buffer; 0 means the same bits.
 """
 
@@ -17,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
 
 from gradstep import nn, optim  # noqa: E402
 from tests.compile.helpers import max_difference, run_both  # noqa: E402
@@ -38,10 +42,17 @@ def cases():
     for name, make_opt in sorted(OPTIMIZERS.items()):
         yield "optimizer", name, mlp(nn.ReLU), nn.CrossEntropyLoss, make_opt, Y, 32
     yield "optimizer", "sgd, batch 1 (ger)", mlp(nn.ReLU), nn.CrossEntropyLoss, (lambda p: optim.SGD(p, lr=0.1)), Y, 1
+    # logistic regression: by default the fused step of compile/linear_step.py (sums and update rounded its own way)
+    targets = (Y[:, None] == 1).astype(np.float32)
+    for dtype in (np.float32, np.float64):
+        yield (
+            "fused", f"logistic regression {np.dtype(dtype).name}", (lambda dtype=dtype: nn.Linear(6, 1, seed=1, dtype=dtype)),
+            nn.BCEWithLogitsLoss, (lambda p: optim.SGD(p, lr=0.5)), targets.astype(dtype), 32,
+        )  # fmt: skip
 
 
 def main():
-    print("| group | model | exact=True | default (SGD folded below 64 rows) |")
+    print("| group | model | exact=True | default (SGD folded below 64 rows; logistic regression fused) |")
     print("|---|---|---|---|")
     worst = 0.0
     for group, name, make_model, make_loss, make_opt, targets, batch in cases():

@@ -144,7 +144,10 @@ def make_compiled(config):
 
 
 def make_compiled_logreg(config):
-    """nn.Linear(100, 1) in float64, nn.BCEWithLogitsLoss, optim.SGD, the step made by gradstep.compile."""
+    """nn.Linear(100, 1) in float64, nn.BCEWithLogitsLoss, optim.SGD, the step made by gradstep.compile.
+
+    With compile's default (not ``exact``) the replay is ``compile.linear_step.LinearBCEStep``: the fused step.
+    """
     import numpy as np
 
     import gradstep
@@ -153,7 +156,6 @@ def make_compiled_logreg(config):
     from datasets import log_loss
 
     X, y = logreg.load(config)
-    Y = y.astype(np.float64).reshape(-1, 1)
     batch = config["batch"]
     rng = np.random.default_rng(1)
     model = nn.Linear(logreg.D, 1, dtype=np.float64)
@@ -167,7 +169,7 @@ def make_compiled_logreg(config):
             order = rng.permutation(len(X))
             for i in range(0, len(X), batch):
                 idx = order[i : i + batch]
-                step(X[idx], Y[idx])
+                step(X[idx], y[idx].reshape(-1, 1))  # (n, 1) targets for the (n, 1) logits
 
     def report():
         z = X @ model.weight.data.reshape(-1) + model.bias.data[0]

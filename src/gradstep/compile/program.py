@@ -22,6 +22,7 @@ from ..engine import unbroadcast
 from ..function import Context
 from ..optim.sgd import SGD
 from . import blas, kernels
+from .linear_step import LinearBCEStep
 from .trace import Cast, Const, Input, Made, Output, Param, SlotRef
 
 #: Plain SGD is folded into the weight gradient's BLAS call only for batches below this many rows: measured
@@ -31,6 +32,13 @@ FOLD_BELOW_ROWS = 64
 
 #: ops whose second input is a vector of class labels in [0, k), k = the first input's columns
 _LABEL_OPS = ("softmax_cross_entropy", "nll", "multi_margin_hinge")
+
+
+def make(trace, optimizer, exact=False):
+    """The replay of ``trace``: the fused ``LinearBCEStep`` where it applies (and not ``exact``), else a ``Program``."""
+    if not exact and LinearBCEStep.applies(trace, optimizer):
+        return LinearBCEStep(trace, optimizer)
+    return Program(trace, optimizer, exact=exact)
 
 
 class OpNode:

@@ -19,7 +19,7 @@ from ..errors import ArgumentError, CompileError, CompileWarning
 from ..nn.module import Module, structure_version
 from ..optim.optimizer import Optimizer
 from ..tensor import Tensor
-from .program import Program
+from . import program as _program
 from .trace import Recorder
 
 
@@ -89,7 +89,10 @@ class CompiledStep:
         self._verified = None  # a Trace confirmed by two recordings
 
     def __call__(self, x, y):
-        x, y = _array(x, "x"), _array(y, "y")
+        if type(x) is not np.ndarray:
+            x = _array(x, "x")
+        if type(y) is not np.ndarray:
+            y = _array(y, "y")
         if self.reason is not None:
             return self._eager(x, y)
         if structure_version() != self._structure:
@@ -167,7 +170,7 @@ class CompiledStep:
             self._first[key] = trace  # compare with the next batch of this shape first
             return loss
         try:
-            self._programs[key] = Program(trace, self.optimizer, exact=self.exact)
+            self._programs[key] = _program.make(trace, self.optimizer, exact=self.exact)
         except CompileError as err:
             self._give_up(str(err).removeprefix("compile: "))
         return loss
