@@ -199,11 +199,11 @@ def test_l2_penalty_in_the_loss():
 
 
 def test_large_batches_are_not_folded_and_keep_eagers_bits():
-    from gradstep.compile.program import FOLD_BELOW_ROWS
+    from gradstep.compile.program import FOLD_MAX_ROWS
 
-    X2, Y2 = data(n=2 * FOLD_BELOW_ROWS)
+    X2, Y2 = data(n=2 * (FOLD_MAX_ROWS + 1))
     a, b, step, _ = run_both(mlp(nn.ReLU), nn.CrossEntropyLoss, lambda p: optim.SGD(p, lr=0.1), X2, Y2, steps=20,
-                             batch=FOLD_BELOW_ROWS, exact=False)  # fmt: skip
+                             batch=FOLD_MAX_ROWS + 1, exact=False)  # fmt: skip
     (program,) = step._programs.values()
     assert program.folded == [] and step.replays == 18
     assert max_difference(a, b) == 0.0

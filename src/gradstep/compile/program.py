@@ -21,14 +21,17 @@ import numpy as np
 from ..engine import unbroadcast
 from ..function import Context
 from ..optim.sgd import SGD
+from ..versions import note_writes
 from . import blas, kernels
 from .linear_step import LinearBCEStep
 from .trace import Cast, Const, Input, Made, Output, Param, SlotRef
 
-#: Plain SGD is folded into the weight gradient's BLAS call only for batches below this many rows: measured
-#: (bench in docs/performance.md) 0.52x the unfolded step's time at batch 1 (ger) and 0.78x at 32, but
-#: 0.94-1.09x from 64 to 2048 rows, where the product dominates and SciPy's gemm is no faster than NumPy's.
-FOLD_BELOW_ROWS = 64
+#: Plain SGD is folded into the weight gradient's BLAS call only for batches of at most this many rows: measured
+#: (docs/performance.md) on the MLP's three layers with nn.Linear's Fortran-ordered weights, the weight gradient
+#: and the update took 0.85x the unfolded time at 64 rows and 0.92-0.94x at 128, 1.01x at 256 (where the
+#: optimizer's step, skipped when every parameter is folded, still makes the fold pay), 1.03x at 384-512
+#: and 1.19x at 2048, where SciPy's gemm is slower than NumPy's matmul and the two update passes.
+FOLD_MAX_ROWS = 256
 
 #: ops whose second input is a vector of class labels in [0, k), k = the first input's columns
 _LABEL_OPS = ("softmax_cross_entropy", "nll", "multi_margin_hinge")
@@ -100,8 +103,11 @@ class Program:
             name = node.fn.name
             if name in _LABEL_OPS and len(node.in_slots) > 1:
                 kind = kinds[node.in_slots[1]]
-                if isinstance(kind, (Input, Cast)) and values[node.in_slots[1]].dtype.kind in "iu":
-                    self.guards.append((kind.index, values[node.in_slots[0]].shape[1]))
+                labels = values[node.in_slots[1]]
+                if isinstance(kind, (Input, Cast)) and labels.dtype.kind in "iu":
+                    # seen as unsigned, a negative label is huge: one max finds both ends
+                    unsigned = np.dtype(labels.dtype.str.replace("i", "u"))
+                    self.guards.append((kind.index, unsigned, values[node.in_slots[0]].shape[1]))
         self.forward = []
         for what, index in trace.program:
             if what == "node":
@@ -130,6 +136,9 @@ class Program:
         self.seed = np.ones(loss.shape, loss.dtype)  # dL/dL = 1
         self.dtypes = {slot: values[slot].dtype for _, slot in self.params}
         self.folded = sorted(folds)
+        self.folded_params = [kinds[slot].tensor for slot in self.folded]
+        self.folded_arrays = [p.data for p in self.folded_params]
+        self.stamps = []  # the folded parameters' version records (versions.note_writes)
         # plain SGD with every parameter folded: its step() would only count the update
         self.only_count = bool(folds) and all(slot in folds for _, slot in self.params) and len(self.params) == len(
             [p for group in optimizer.param_groups for p in group["params"]]
@@ -149,7 +158,7 @@ class Program:
         for node in trace.nodes:
             if node.fn.name not in ("linear", "linear_relu") or not kernels.Affine.applies(node, trace.values):
                 continue
-            if trace.values[node.in_slots[0]].shape[0] >= FOLD_BELOW_ROWS:
+            if trace.values[node.in_slots[0]].shape[0] > FOLD_MAX_ROWS:
                 continue
             for slot in node.in_slots[1:]:
                 kind = trace.kinds[slot]
@@ -207,10 +216,9 @@ class Program:
     def labels_fit(self, x, y):
         """False when a label of this batch is outside [0, k) of the traced classes (the step then runs eagerly, which names it)."""
         arrays = (x, y)
-        for index, classes in self.guards:
+        for index, unsigned, classes in self.guards:
             labels = arrays[index]
-            # seen as unsigned, a negative label is huge: one max finds both ends
-            if labels.size and labels.view(labels.dtype.str.replace("i", "u")).max() >= classes:
+            if labels.size and np.maximum.reduce(labels.view(unsigned), axis=None) >= classes:
                 return False
         return True
 
@@ -279,13 +287,17 @@ class Program:
 
         ``before_update()``, if given, runs once the gradients are in ``.grad``, before the step.
         """
+        if self.folded_params:  # updated in place by the folded BLAS calls: their versions go up as in SGD.step
+            for p in self.folded_params:
+                p._version += 1
+            note_writes(self.folded_arrays, "SGD.step", self.stamps)
         if self.only_count and before_update is None:
             self.optimizer.global_step += 1  # all that SGD.step does when no parameter has a gradient left
             self.grads = None
             return
         grads = self.grads
         for p, slot in self.params:
-            p.grad = grads.get(slot)
+            p._grad = grads.get(slot)  # a bare array, as backward() stores it (.grad wraps it when read)
         if before_update is not None:
             before_update()
         self.optimizer.step(release_grads=True)

@@ -204,10 +204,13 @@ def compile(model, loss_fn, optimizer, exact=False, strict=False, before_update=
     optimizer : gradstep.optim.Optimizer
     exact : bool, default False
         True: every parameter gets exactly eager's bits. False also folds plain
-        SGD's update into the weight gradient's BLAS call for batches of fewer
-        than 64 rows (W <- W - lr G^T X in one gemm, a rank-1 ger at batch 1;
-        needs SciPy), which rounds once where eager rounds twice: the same
-        weights to float32 rounding. Larger batches get eager's bits either way.
+        SGD's update into the weight gradient's BLAS call for batches of at
+        most 256 rows (W <- W - lr G^T X in one gemm, a rank-1 ger at batch 1;
+        needs SciPy), which rounds once where eager rounds twice, and runs
+        logistic regression (``nn.Linear``, ``nn.BCEWithLogitsLoss``, plain SGD)
+        as one fused step (``compile.linear_step``): the same weights to
+        rounding (float32: a few units in the last place). Larger batches of
+        other models get eager's bits either way.
     strict : bool, default False
         Raise ``CompileError`` when the step cannot be compiled, instead of
         warning once (``CompileWarning``) and running it eagerly.
