@@ -207,3 +207,23 @@ def test_large_batches_are_not_folded_and_keep_eagers_bits():
     (program,) = step._programs.values()
     assert program.folded == [] and step.replays == 18
     assert max_difference(a, b) == 0.0
+
+
+def test_folded_at_the_largest_folded_batch_within_rounding_and_versions_move():
+    from gradstep.compile.program import FOLD_MAX_ROWS
+    from gradstep.errors import InplaceError
+
+    X2, Y2 = data(n=FOLD_MAX_ROWS)
+    a, b, step, _ = run_both(mlp(nn.ReLU), nn.CrossEntropyLoss, lambda p: optim.SGD(p, lr=0.1), X2, Y2, steps=20,
+                             batch=FOLD_MAX_ROWS, exact=False)  # fmt: skip
+    (program,) = step._programs.values()
+    assert len(program.folded) == 4 and program.only_count  # both weights and both biases
+    assert 0 < max_difference(a, b) <= FOLD_TOLERANCE
+    # a graph that saved a weight before a folded update refuses to backward, as after SGD.step
+    first = b[0]
+    held = (first(gradstep.Tensor(X2[:4])) ** 2).sum()
+    version = first.weight._version
+    step(X2, Y2)
+    assert first.weight._version == version + 1 and first.weight.grad is None
+    with pytest.raises(InplaceError):
+        held.backward()
