@@ -194,6 +194,23 @@ def _grad_array(p):
     return np.zeros(p.data.shape, np.float64) if g is None else np.asarray(g, np.float64)
 
 
+#: a block's rows go through a step in pieces of about this many bytes of X, so that X is read from memory
+#: once per step: X w (forward) and X^T delta (backward) of a piece run while it is still in the cache
+PIECE_BYTES = 4 << 20
+
+
+def pieces(n, row_bytes, piece_bytes=None):
+    """Row ranges ``(lo, hi)`` cutting ``n`` rows into pieces of at most ``piece_bytes`` (default ``PIECE_BYTES``).
+
+    >>> pieces(10, 8, piece_bytes=32)    # 4 rows of 8 bytes per piece
+    [(0, 4), (4, 8), (8, 10)]
+    >>> pieces(3, 100, piece_bytes=10)
+    [(0, 1), (1, 2), (2, 3)]
+    """
+    rows = max(1, (PIECE_BYTES if piece_bytes is None else piece_bytes) // max(1, row_bytes))  # at least one row
+    return [(lo, min(lo + rows, n)) for lo in range(0, n, rows)]
+
+
 def loss_and_grad_sums(blocks, rows, params, model_and_step, summed):
     """[(loss sum, [sum dL/dp for each parameter], rows)] of Trainer's ``loss_and_grad`` on each block (or row range).
 
@@ -201,8 +218,10 @@ def loss_and_grad_sums(blocks, rows, params, model_and_step, summed):
     uses (pickled together, so the step's closure sees this copy of the
     model): the worker's copy gets the driver's parameter values, then the
     step runs on the block's rows in train mode, exactly as one Trainer step
-    on those rows; its mean loss and gradients, times the block's rows, are
-    sums (``summed``: the loss is already a sum over the rows).
+    on those rows; its mean loss and gradients, times the rows, are sums
+    (``summed``: the loss is already a sum over the rows). A block bigger than
+    ``PIECE_BYTES`` goes through the step in pieces whose sums are added in
+    row order (float64): the same sums, with X read from memory once.
 
     >>> from gradstep import nn
     >>> from gradstep.models._linear_gd import LinearScores, delta_rule
@@ -222,12 +241,19 @@ def loss_and_grad_sums(blocks, rows, params, model_and_step, summed):
         model.train()
         for block, r in zip(blocks, rows):
             X, t = _rows(block, r)
-            n = len(X)
-            for p in own:
-                p.grad = None
-            loss, _ = step(X, t)
-            scale = 1.0 if summed else float(n)  # mean over the rows -> sum over them
-            out.append((float(loss) * scale, [_grad_array(p) * scale for p in own], n))
+            loss, grads = 0.0, None
+            for lo, hi in pieces(len(X), X.itemsize * X[:1].size):
+                for p in own:
+                    p.grad = None
+                piece_loss, _ = step(X[lo:hi], t[lo:hi])
+                scale = 1.0 if summed else float(hi - lo)  # mean over the rows -> sum over them
+                loss += float(piece_loss) * scale
+                if grads is None:
+                    grads = [_grad_array(p) * scale for p in own]
+                else:
+                    for total, p in zip(grads, own):
+                        total += _grad_array(p) * scale
+            out.append((loss, grads if grads is not None else [_grad_array(p) for p in own], len(X)))
         for p in own:
             p.grad = None
     return out

@@ -149,7 +149,8 @@ class ChunkedData:
 
     def wait(self):
         """Block until every block is in memory on a worker; returns self."""
-        require("distributed").wait(self.futures)
+        with self.client.as_current():  # the futures' client, not only the default one
+            require("distributed").wait(self.futures)
         return self
 
     def release(self):

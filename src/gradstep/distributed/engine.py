@@ -143,7 +143,8 @@ class DistributedGradient:
             raise err  # an error of the step itself (bad data, a bug): not a lost worker
         data = self.data
         try:
-            distributed.wait(data.futures)
+            with data.client.as_current():
+                distributed.wait(data.futures)
         except Exception as lost:  # noqa: BLE001 - only lost, unrecoverable data is translated
             check_recoverable(lost, self.where)
         for f in data.futures:
