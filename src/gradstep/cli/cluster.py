@@ -62,6 +62,23 @@ def cluster_client(workers=None, scheduler=None):
         yield client
 
 
+def make_session(options, client=None):
+    """The Session of ``options``: a WorkersSession (the rows read by the workers) for Parquet data on a cluster.
+
+    >>> from gradstep.cli.options import default_options
+    >>> make_session({**default_options(), "data": "iris", "hidden": [8]}).on_workers
+    False
+    """
+    from .datasets import is_parquet
+    from .session import Session
+
+    if client is not None and is_parquet(options["data"]):
+        from .workers_session import WorkersSession
+
+        return WorkersSession(options, client)
+    return Session(options)
+
+
 def on_cluster(client, X, y):
     """(X, y) as dask arrays of ``BLOCKS`` row blocks for ``client``'s cluster, or the arrays themselves without one.
 
@@ -94,8 +111,11 @@ def add_cluster_options(parser, verb):
                         help=f"{verb} on the running dask cluster whose scheduler is at ADDRESS, e.g. tcp://host:8786")
 
 
-def cluster_of(args):
+def cluster_of(args, config=None):
     """``cluster_client`` for the ``--workers`` / ``--scheduler`` of ``args`` (N checked to be a whole number >= 1).
+
+    Without either, a run (``config``) trained on data read by the workers is
+    rebuilt on a cluster like its own (its ``--workers`` / ``--scheduler``).
 
     >>> import argparse
     >>> cluster_of(argparse.Namespace(workers="0", scheduler=None))
@@ -106,7 +126,10 @@ def cluster_of(args):
     from .options import _number
 
     workers = None if args.workers is None else _number(int, low=1)("workers", args.workers)
-    return cluster_client(workers, args.scheduler)
+    scheduler = args.scheduler
+    if workers is None and scheduler is None and config is not None and config["data"].get("read_by") == "workers":
+        workers, scheduler = config["options"].get("workers"), config["options"].get("scheduler")
+    return cluster_client(workers, scheduler)
 
 
 def blocks_of(client, X, y, where):

@@ -7,8 +7,10 @@ first line of the output says which.
 
 ``--workers N`` / ``--scheduler ADDRESS`` score other ``--data`` on a dask
 cluster: Parquet data are read by the workers and never reach this process
-(see ``cluster``); the run's own split, already read to rebuild the run, is
-scored here.
+(see ``cluster``). The run's own split is scored where it is: here for a
+run whose data were read here, on the workers for a run trained on Parquet
+data read by the workers (rebuilt on the given cluster, else on one like the
+run's own).
 """
 
 import os
@@ -75,30 +77,37 @@ def run(args):
     True
     """
     run_dir, config = read_run(args.run_dir)
-    session, trainer = restore(run_dir, config, progress=False)
+    with cluster_of(args, config) as client:
+        return _evaluate(args, run_dir, config, client)
+
+
+def _evaluate(args, run_dir, config, client):
+    session, trainer = restore(run_dir, config, progress=False, client=client)
     own = args.data is None or same_data(args.data, config["options"]["data"])
     if own and args.target is not None and args.target != config["options"]["target"]:
         own = False  # another target column of the same file: not the run's split
-    note = ""
-    if own and not args.all_rows:
-        X, y_raw = session.X_test, session.raw_y_test
-        what = f"the held-out test split of {session.dataset.name}"
-        note = f"; --all-rows for all {len(session.dataset.X)}"
-    elif own:
-        X, y_raw = session.prep.features(session.dataset.X), session.dataset.y
-        what = f"every row of {session.dataset.name}, training rows included"
-    else:
+    if not own:
         target = args.target if args.target is not None else config["options"]["target"]
-        with cluster_of(args) as client:
-            if client is not None:
-                return _evaluate_on_workers(client, session, trainer, run_dir, args.data, target)
+        if client is not None:
+            return _evaluate_on_workers(client, session, trainer, run_dir, args.data, target)
         other = load_dataset(args.data, target, split="test")
         session.check_compatible(other)
-        X, y_raw, what = session.prep.features(other.X), other.y, args.data
-    if own and (args.workers is not None or args.scheduler is not None):
+        results, _ = evaluate_session(session, trainer, session.prep.features(other.X), session.targets(other.y), other.y)
+        print(f"metrics of {run_dir} on {args.data} ({len(other.X)} examples)")
+        print(metrics_table(results))
+        return 0
+    sizes, name, note = session.sizes, session.dataset.name, ""
+    if args.all_rows:
+        what, count = f"every row of {name}, training rows included", len(session.dataset.X)
+    else:
+        what, count = f"the held-out test split of {name}", sizes["test"]
+        note = f"; --all-rows for all {len(session.dataset.X)}"
+    if session.on_workers:
+        note += f", scored on {len(client.nthreads())} workers"
+    elif client is not None:
         note += "; scored here: the run's own rows were read to rebuild the run"
-    results, _ = evaluate_session(session, trainer, X, session.targets(y_raw), y_raw)
-    print(f"metrics of {run_dir} on {what} ({len(X)} examples{note})")
+    results, _ = session.test_scores(trainer, rows="all" if args.all_rows else "test")
+    print(f"metrics of {run_dir} on {what} ({count} examples{note})")
     print(metrics_table(results))
     return 0
 

@@ -144,11 +144,14 @@ def _kind(model, task):
             "perceptron": "perceptron"}[model]  # fmt: skip
 
 
-def build_network(options, X_train, codes, n_classes, task):
+def build_network(options, X_train, codes, n_classes, task, init=None):
     """The Network of ``options["model"]``: the estimator's module, loss, optimizer and step on (X_train, codes).
 
     ``codes`` are the training set's class codes (or standardized regression
     targets); the estimator's step size ("auto": 1/L of this data) comes from them.
+    ``init(estimator, network, n_outputs, where)``, when given, does the linear
+    models' ``_init_params`` instead (data held elsewhere: ``X_train`` then only
+    gives the shape, ``codes`` may be empty).
 
     >>> X = np.random.default_rng(0).normal(size=(20, 4)).astype(np.float32); y = np.arange(20) % 3
     >>> net = build_network({"model": "mlp", "hidden": [8], "activation": "relu", "dropout": 0.0, "alpha": 0.0,
@@ -173,7 +176,11 @@ def build_network(options, X_train, codes, n_classes, task):
         module, loss, step, callbacks = est._module, perceptron_criterion, perceptron_rule(est._module), [_StopWithoutErrors()]
     else:
         est._fit_scaling(X, where)
-        est._init_params(X, t, n_classes if kind == "multiclass" else 1, where)
+        n_outputs = n_classes if kind == "multiclass" else 1
+        if init is None:
+            est._init_params(X, t, n_outputs, where)
+        else:
+            init(est, partial, n_outputs, where)
         module, loss = est._module, est._objective()
         step = delta_rule(module, est._score_loss, est._penalty_alpha())
         # the estimator's own rules: its divergence message and its stop on a plateau of the training loss

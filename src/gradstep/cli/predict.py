@@ -84,8 +84,8 @@ def run(args):
     """
     out = check_output_file(args.out)
     run_dir, config = read_run(args.run_dir)
-    session, trainer = restore(run_dir, config, progress=False)
-    with cluster_of(args) as client:
+    with cluster_of(args, config) as client:
+        session, trainer = restore(run_dir, config, progress=False, client=client)
         if client is not None:
             return _predict_on_workers(client, session, trainer, args, out)
     if args.data.lower().endswith(".csv"):

@@ -9,10 +9,10 @@ may hold an epoch the checkpoint does not). A run folder without
 model.safetensors (stopped before its first epoch ended) starts from scratch.
 """
 
+from .cluster import cluster_client, make_session
 from .errors import CommandLineError
 from .options import _number
 from .rundir import check_matches_checkpoint, check_writable, read_run, write_history
-from .session import Session
 from .train import finish_run, fit
 
 HELP = "continue a run to --epochs N in all, with the same result as one longer run"
@@ -34,15 +34,22 @@ def add_parser(subparsers):
     return parser
 
 
-def restore(run_dir, config, progress=True, callbacks=False):
+def restore(run_dir, config, progress=True, callbacks=False, client=None):
     """``(session, trainer)`` of a run folder with the checkpoint loaded (used by resume, evaluate and predict).
 
     The checkpoint must hold the model and split config.json defines; without
     model.safetensors (a run stopped before its first epoch ended) the trainer
-    is a fresh one, at epoch 0.
+    is a fresh one, at epoch 0. A run whose rows were read by dask workers is
+    rebuilt on ``client``'s cluster (the same split, drawn per block).
     """
     options = config["options"]
-    session = Session(options)
+    on_workers = config["data"].get("read_by") == "workers"
+    if on_workers and client is None:
+        raise CommandLineError(
+            f"{run_dir} was trained on Parquet data read by dask workers: give --workers N or --scheduler ADDRESS "
+            "to rebuild it there"
+        )
+    session = make_session(options, client if on_workers else None)
     if session.dataset.X.shape[1] != config["data"]["n_features"]:
         raise CommandLineError(
             f"{run_dir}/config.json says {config['data']['n_features']} features, but --data "
@@ -77,14 +84,15 @@ def run(args):
     stopped = config.get("stop_reason")
     if stopped:
         raise CommandLineError(f"{run_dir} stopped early ({stopped}); a longer run would have stopped there too")
-    session, trainer = restore(run_dir, config, progress=not args.quiet, callbacks=True)
-    done = trainer.epoch  # the checkpoint's count: config.json or history.csv may be ahead after a kill
-    if epochs <= done:
-        raise CommandLineError(f"{run_dir} has already trained {done} epochs; --epochs must be more than {done}")
-    write_history(run_dir / "history.csv", trainer.history)  # trim what the checkpoint does not cover
-    fit(session, trainer, epochs, initial_epoch=done)
     options = config["options"]
-    options["epochs"] = epochs
-    config.setdefault("resumed", []).append({"from_epoch": done, "to_epochs": epochs})
-    finish_run(session, trainer, run_dir, config, "resume")
+    with cluster_client(options.get("workers"), options.get("scheduler")) as client:  # the run's own cluster
+        session, trainer = restore(run_dir, config, progress=not args.quiet, callbacks=True, client=client)
+        done = trainer.epoch  # the checkpoint's count: config.json or history.csv may be ahead after a kill
+        if epochs <= done:
+            raise CommandLineError(f"{run_dir} has already trained {done} epochs; --epochs must be more than {done}")
+        write_history(run_dir / "history.csv", trainer.history)  # trim what the checkpoint does not cover
+        fit(session, trainer, epochs, initial_epoch=done, client=client)
+        options["epochs"] = epochs
+        config.setdefault("resumed", []).append({"from_epoch": done, "to_epochs": epochs})
+        finish_run(session, trainer, run_dir, config, "resume")
     return 0

@@ -151,6 +151,9 @@ class Session:
     ('iris', 'multiclass', 90)
     """
 
+    #: the rows are here (WorkersSession: on dask workers)
+    on_workers = False
+
     def __init__(self, options):
         self.options = options
         self.dataset = load_dataset(options["data"], options["target"])
@@ -183,6 +186,20 @@ class Session:
         batch = self.batch_size
         self.steps_per_epoch = 1 if batch is None else math.ceil(len(X_train) / batch)
         self.optimizer = build_optimizer(options, self.network, self.steps_per_epoch)
+        self.sizes = {"train": len(self.X_train), "val": len(self.X_val), "test": len(self.X_test)}
+
+    def training_blocks(self):
+        """``((X_train, y_train), (X_val, y_val))``: what Trainer.fit trains and validates on."""
+        return (self.X_train, self.y_train), (self.X_val, self.y_val)
+
+    def test_scores(self, trainer, rows="test"):
+        """``(metrics, confusion or None)`` of the held-out test split (``rows="all"``: every row of the data set)."""
+        from .report import evaluate_session
+
+        if rows == "test":
+            return evaluate_session(self, trainer, self.X_test, self.y_test, self.raw_y_test)
+        X = self.prep.features(self.dataset.X)
+        return evaluate_session(self, trainer, X, self.targets(self.dataset.y), self.dataset.y)
 
     @property
     def batch_size(self):

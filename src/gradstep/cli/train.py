@@ -11,11 +11,10 @@ import numpy as np
 
 from .. import __version__
 from ..errors import TrainingDivergedError
-from .cluster import cluster_client, on_cluster
+from .cluster import cluster_client, make_session, on_cluster
 from .options import add_train_options, resolve_train_options
-from .report import evaluate_session, metrics_table, model_summary, write_report
+from .report import metrics_table, model_summary, write_report
 from .rundir import new_run_dir, save_plots, write_history, write_json
-from .session import Session
 
 HELP = "train a model and write a run folder (no options: an MLP on the bundled digits)"
 
@@ -39,7 +38,7 @@ def add_parser(subparsers):
 
 def finish_run(session, trainer, run_dir, config, command):
     """After fit: metrics.json, the plots, config.json, report.html and the printed table of test metrics."""
-    results, confusion = evaluate_session(session, trainer, session.X_test, session.y_test, session.raw_y_test)
+    results, confusion = session.test_scores(trainer)
     history = trainer.history
     summary = {
         "test": results,
@@ -59,7 +58,7 @@ def finish_run(session, trainer, run_dir, config, command):
     report = write_report(run_dir, summary=model_summary(session))
     if trainer.stop_reason:
         print(trainer.stop_reason)
-    print(f"\ntest metrics ({len(session.X_test)} examples, after {trainer.epoch} epochs, {command})")
+    print(f"\ntest metrics ({session.sizes['test']} examples, after {trainer.epoch} epochs, {command})")
     print(metrics_table(results))
     print(f"\nrun folder: {run_dir} (report: {report.name})")
 
@@ -84,35 +83,36 @@ def run(args):
     options = resolve_train_options(args)
     if options["schedule"] == "cosine":  # fix the horizon, so that resume continues the same schedule
         options["schedule"] = f"cosine:{float(options['epochs'])}"
-    session = Session(options)
-    run_dir = new_run_dir(options["out"], overwrite=args.overwrite)
-    options["out"] = str(run_dir)
-    data = session.dataset
-    config = {
-        "gradstep": __version__,
-        "numpy": np.__version__,
-        "argv": ["gradstep", *sys.argv[1:]],
-        "options": options,
-        "data": {
-            "name": data.name, "target": data.target, "task": data.task, "classes": data.classes,
-            "n_features": int(data.X.shape[1]),
-            "sizes": {"train": len(session.X_train), "val": len(session.X_val), "test": len(session.X_test)},
-        },
-    }  # fmt: skip
-    write_json(run_dir / "config.json", config, exclusive=True)  # the claim: one of two runs started together wins
-    trainer = session.trainer(session.run_callbacks(run_dir), progress=not args.quiet)
-    fit(session, trainer, options["epochs"])
-    finish_run(session, trainer, run_dir, config, "train")
+    with cluster_client(options.get("workers"), options.get("scheduler")) as client:
+        session = make_session(options, client)
+        run_dir = new_run_dir(options["out"], overwrite=args.overwrite)
+        options["out"] = str(run_dir)
+        data = session.dataset
+        config = {
+            "gradstep": __version__,
+            "numpy": np.__version__,
+            "argv": ["gradstep", *sys.argv[1:]],
+            "options": options,
+            "data": {
+                "name": data.name, "target": data.target, "task": data.task, "classes": data.classes,
+                "n_features": int(data.X.shape[1]), "sizes": session.sizes,
+                "read_by": "workers" if session.on_workers else "driver",
+            },
+        }  # fmt: skip
+        write_json(run_dir / "config.json", config, exclusive=True)  # the claim: one of two runs started together wins
+        trainer = session.trainer(session.run_callbacks(run_dir), progress=not args.quiet)
+        fit(session, trainer, options["epochs"], client=client)
+        finish_run(session, trainer, run_dir, config, "train")
     return 0
 
 
-def fit(session, trainer, epochs, initial_epoch=0):
-    """Train to ``epochs`` in all (on the --workers / --scheduler cluster if given); a divergence caused by --alpha is named."""
-    options = session.options
+def fit(session, trainer, epochs, initial_epoch=0, client=None):
+    """Train to ``epochs`` in all (on ``client``'s cluster if given); a divergence caused by --alpha is named."""
+    train, val = session.training_blocks()
+    if not session.on_workers:
+        train = on_cluster(client, *train)  # read here, trained on the cluster
     try:
-        with cluster_client(options.get("workers"), options.get("scheduler")) as client:
-            trainer.fit(on_cluster(client, session.X_train, session.y_train), val=(session.X_val, session.y_val),
-                        epochs=epochs, batch_size=session.batch_size, seed=options["seed"],
-                        initial_epoch=initial_epoch)  # fmt: skip
+        trainer.fit(train, val=val, epochs=epochs, batch_size=session.batch_size, seed=session.options["seed"],
+                    initial_epoch=initial_epoch)  # fmt: skip
     except TrainingDivergedError as err:
         raise session.explain_divergence(err) from None
