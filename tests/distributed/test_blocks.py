@@ -52,3 +52,28 @@ def test_pieces_of_an_autodiff_step_and_of_a_row_range(monkeypatch):
     assert loss_p == pytest.approx(loss, rel=1e-5)
     for a, b in zip(grads_p, grads):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_a_step_on_the_workers_event_loop_or_in_their_threads_gives_the_same_sums(client, monkeypatch):
+    da = pytest.importorskip("dask.array")
+    from gradstep.distributed import engine
+    from gradstep.distributed.chunks import ChunkedData
+
+    X, t = _block(n=600, d=4)
+    data = ChunkedData.from_dask(da.from_array(X, chunks=(100, 4)), da.from_array(t, chunks=(100, 1)), client,
+                                 flat_y=False)  # fmt: skip
+    m = LinearScores(4, 1)
+    params = [[np.full((4, 1), 0.1), np.zeros(1)]]
+    results = []
+    for inline in (1 << 20, 0):  # every share small enough for the event loop; none
+        monkeypatch.setattr(engine, "INLINE_VALUES", inline)
+        grad = engine.DistributedGradient(data, B.loss_and_grad_sums, [(m, delta_rule(m, logistic, 0.0)), False])
+        results.append(grad(params, [(10, 60)] * 6))  # a minibatch: rows 10..59 of every block
+        grad.close()
+    (loss_a, grads_a, n_a), (loss_b, grads_b, n_b) = results
+    assert n_a == n_b == 300 and loss_a == loss_b
+    rows = np.concatenate([np.arange(b * 100 + 10, b * 100 + 60) for b in range(6)])
+    p = 1 / (1 + np.exp(-(X[rows] @ params[0][0])))
+    np.testing.assert_allclose(grads_a[0], X[rows].T @ (p - t[rows]), rtol=1e-12)
+    for a, b in zip(grads_a, grads_b):
+        np.testing.assert_array_equal(a, b)
