@@ -78,33 +78,35 @@ def test_softmax_cross_entropy_indexes_the_label_entry_for_every_integer_dtype(d
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("shape", [(784, 256), (256, 128), (3, 5), (1, 1)])
-def test_rows_outer_of_one_row_is_the_outer_product_bit_for_bit(dtype, shape):
-    # X^T G with X (1, i) and G (1, j): element (a, b) is x_a g_b, one rounding, whichever routine runs
+@pytest.mark.parametrize("shape", [(784, 256), (256, 128), (64, 64), (128, 10), (3, 5), (1, 1), (1024, 1024)])
+def test_rows_outer_of_one_row_is_the_outer_product(dtype, shape):
+    # X^T G with X (1, i) and G (1, j): element (a, b) is x_a g_b, rounded once, through BLAS or einsum by size
     rng = np.random.default_rng(2)
     x = rng.standard_normal((1, shape[0])).astype(dtype)
     g = rng.standard_normal((1, shape[1])).astype(dtype)
-    product = rows_outer(x, g)
+    g[0, 0] = 0.0  # exact zeros stay zeros
+    x[0, -1] = np.inf  # inf * 0 is nan, inf * g is +-inf, as in the plain product
+    with np.errstate(invalid="ignore"):
+        product, expected = rows_outer(x, g), x[0][:, None] * g[0][None, :]
     assert product.shape == shape and product.dtype == dtype and product.flags.c_contiguous
-    np.testing.assert_array_equal(product, x[0][:, None] * g[0][None, :])
+    np.testing.assert_array_equal(product, expected)
     assert not np.shares_memory(product, x) and not np.shares_memory(product, g)
+
+
+def test_rows_outer_takes_blas_only_for_products_that_fit_the_cache():
+    assert _rowwise._OUTER_MIN <= 784 * 256 <= _rowwise._OUTER_MAX_BYTES // 4  # the MNIST MLP's first layer
+    assert 1024 * 1024 > _rowwise._OUTER_MAX_BYTES // 4 and 128 * 10 < _rowwise._OUTER_MIN
 
 
 def test_rows_outer_equals_matmul_for_a_batch_and_for_strided_or_mixed_inputs():
     rng = np.random.default_rng(3)
     x, g = rng.standard_normal((6, 4)), rng.standard_normal((6, 3))
     np.testing.assert_array_equal(rows_outer(x, g), x.T @ g)
-    wide = rng.standard_normal((1, 8)).astype(np.float32)
+    wide = rng.standard_normal((1, 256)).astype(np.float32)
     strided = wide[:, ::2]  # not contiguous
-    g1 = rng.standard_normal((1, 3)).astype(np.float32)
+    g1 = rng.standard_normal((1, 64)).astype(np.float32)
     np.testing.assert_array_equal(rows_outer(strided, g1), strided[0][:, None] * g1[0][None, :])
     mixed = rows_outer(strided, g1.astype(np.float64))  # two dtypes: NumPy's promotion, as x.T @ g
     assert mixed.dtype == np.float64
     np.testing.assert_array_equal(mixed, strided[0][:, None].astype(np.float64) * g1[0].astype(np.float64))
-    assert rows_outer(np.ones((1, 0), np.float32), g1).shape == (0, 3)
-
-
-def test_rows_outer_without_scipy_uses_einsum(monkeypatch):
-    monkeypatch.setattr(_rowwise, "_gemm", {np.dtype(np.float32): None, np.dtype(np.float64): None})
-    x, g = np.array([[1.0, 2.0]], np.float32), np.array([[3.0, -1.0, 0.5]], np.float32)
-    np.testing.assert_array_equal(rows_outer(x, g), np.einsum("ki,kj->ij", x, g))
+    assert rows_outer(np.ones((1, 0), np.float32), g1).shape == (0, 64)
