@@ -121,3 +121,15 @@ def test_parameters_are_checked_once_per_fit_from_the_table(data):
         Perceptron(shuffle="yes").fit(X, y)
     with pytest.raises(ArgumentError, match=r"MLPClassifier.partial_fit: alpha must be a float in \[0, inf\), got -1"):
         MLPClassifier(alpha=-1).partial_fit(X, y, classes=[0, 1])
+
+
+def test_squared_row_norms_with_and_without_vecdot(monkeypatch):
+    # NumPy 2's vecdot and the einsum used before it give the same float64 ||x_i||^2, also for float32 rows
+    # whose squares overflow float32 (the float64 accumulation keeps them)
+    from gradstep.models._step_size import _squared_row_norms
+
+    X = np.array([[3.0, 4.0], [1e20, 0.0], [0.0, -2.0]], dtype=np.float32)
+    expected = [25.0, float(np.float32(1e20)) ** 2, 4.0]
+    np.testing.assert_allclose(_squared_row_norms(X), expected, rtol=1e-12)
+    monkeypatch.delattr(np, "vecdot", raising=False)
+    np.testing.assert_allclose(_squared_row_norms(X), expected, rtol=1e-12)
