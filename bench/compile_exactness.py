@@ -7,7 +7,7 @@ The models, losses and optimizers are those of tests/compile/test_exactness.py
 weights on the same batches (96 samples, batch 32, SGD lr 0.1 with momentum for
 the layers, plain SGD for the losses, each optimizer on the ReLU MLP): eagerly and
 compiled, with ``exact=True`` and with the default (``exact=False``, which folds plain
-SGD's update into BLAS below 64 rows), and for plain SGD also at batch 1 (the
+SGD's update into BLAS for batches of up to 256 rows), and for plain SGD also at batch 1 (the
 rank-1 ``ger`` update), and logistic regression (``nn.Linear`` with
 ``nn.BCEWithLogitsLoss``), whose default replay is the fused step of
 ``compile/linear_step.py``. The table gives max |compiled - eager| over every
@@ -52,7 +52,7 @@ def cases():
 
 
 def main():
-    print("| group | model | exact=True | default (SGD folded below 64 rows; logistic regression fused) |")
+    print("| group | model | exact=True | default (SGD folded up to 256 rows; logistic regression fused) |")
     print("|---|---|---|---|")
     worst = 0.0
     for group, name, make_model, make_loss, make_opt, targets, batch in cases():

@@ -321,7 +321,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         shape (the last, partial batch is traced once more) and replayed on
         preallocated buffers with eager's bits: the fitted weights are
         bit-identical to ``compile=False``. ``True`` also folds plain SGD's
-        update into the weight gradient's BLAS call at batches below 64 rows
+        update into the weight gradient's BLAS call at batches of up to 256 rows
         (about 2x faster at batch 1), which rounds once where eager rounds
         twice: the same weights to float32 rounding after a step (measured
         below 4e-7 after 100 steps), a difference that training may then
