@@ -173,43 +173,47 @@ def test_versions_and_the_step_count_move_as_in_eager():
         held.backward()
 
 
-def test_output_is_the_logits_before_the_update_and_the_loss_is_the_mean():
-    X, Y = problem()
-    model = nn.Linear(7, 1, dtype=np.float64, seed=0)
-    step = gradstep.compile(model, nn.BCEWithLogitsLoss(), optim.SGD(model.parameters(), lr=0.5))
+def replaying(X, Y, dtype=np.float64, lr=0.5, weight=None):
+    """A logistic regression's compiled step, past its two traced batches; returns (model, step)."""
+    model = nn.Linear(7, 1, dtype=dtype, seed=0)
+    if weight is not None:
+        model.weight.data[...] = weight
+    step = gradstep.compile(model, nn.BCEWithLogitsLoss(), optim.SGD(model.parameters(), lr=lr))
     for _ in range(3):
         step(X[:32], Y[:32])
+    assert program_of(step) is LinearBCEStep
+    return model, step
+
+
+def mean_log_loss(z, t):
+    """The stable binary cross-entropy of logits, in float64: mean of max(z, 0) - z t + log(1 + e^-|z|)."""
+    return np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z))))
+
+
+def test_output_is_the_logits_before_the_update_and_the_loss_is_the_mean():
+    X, Y = problem()
+    model, step = replaying(X, Y)
     z = X[32:64] @ model.weight.data.T + model.bias.data
     loss = step(X[32:64], Y[32:64])
     np.testing.assert_allclose(step.output, z, rtol=1e-14)
-    t = Y[32:64]
-    expected = np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z))))
-    assert abs(loss - expected) <= 1e-15
+    assert abs(loss - mean_log_loss(z, Y[32:64])) <= 1e-15
 
 
 def test_huge_logits_give_no_warning_and_the_exact_loss():
     X, Y = problem()
-    model = nn.Linear(7, 1, dtype=np.float32, seed=0)
-    model.weight.data[...] = 2000.0  # |z| up to ~1e4
-    step = gradstep.compile(model, nn.BCEWithLogitsLoss(), optim.SGD(model.parameters(), lr=1e-6))
     X32, Y32 = X.astype(np.float32), Y.astype(np.float32)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for _ in range(3):
-            step(X32[:32], Y32[:32])
+        model, step = replaying(X32, Y32, dtype=np.float32, lr=1e-6, weight=2000.0)  # |z| up to ~1e4
         z = (X32[32:64] @ model.weight.data.T + model.bias.data).astype(np.float64)
         loss = step(X32[32:64], Y32[32:64])
-    t = Y[32:64]
-    expected = np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z))))
+    expected = mean_log_loss(z, Y[32:64])
     assert np.isfinite(loss) and abs(loss - expected) <= 1e-6 * expected
 
 
 def test_a_nan_in_the_data_gives_a_nan_loss():
     X, Y = problem()
-    model = nn.Linear(7, 1, dtype=np.float64, seed=0)
-    step = gradstep.compile(model, nn.BCEWithLogitsLoss(), optim.SGD(model.parameters(), lr=0.5))
-    for _ in range(3):
-        step(X[:32], Y[:32])
+    _, step = replaying(X, Y)
     bad = X[:32].copy()
     bad[5, 2] = np.nan
     assert np.isnan(step(bad, Y[:32]))
