@@ -54,11 +54,17 @@ def test_pieces_of_an_autodiff_step_and_of_a_row_range(monkeypatch):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
 
 
-def test_a_step_on_the_workers_event_loop_or_in_their_threads_gives_the_same_sums(client, monkeypatch):
+def _failing_step(blocks, rows, params):
+    raise ValueError("a bug in the step")
+
+
+@pytest.mark.parametrize("direct", [None, False])  # straight to the workers (default), or through the scheduler
+def test_a_step_on_the_workers_event_loop_or_in_their_threads_gives_the_same_sums(client, monkeypatch, direct):
     da = pytest.importorskip("dask.array")
     from gradstep.distributed import engine
     from gradstep.distributed.chunks import ChunkedData
 
+    monkeypatch.setattr(client, "direct_to_workers", direct)
     X, t = _block(n=600, d=4)
     data = ChunkedData.from_dask(da.from_array(X, chunks=(100, 4)), da.from_array(t, chunks=(100, 1)), client,
                                  flat_y=False)  # fmt: skip
@@ -70,6 +76,10 @@ def test_a_step_on_the_workers_event_loop_or_in_their_threads_gives_the_same_sum
         grad = engine.DistributedGradient(data, B.loss_and_grad_sums, [(m, delta_rule(m, logistic, 0.0)), False])
         results.append(grad(params, [(10, 60)] * 6))  # a minibatch: rows 10..59 of every block
         grad.close()
+        failing = engine.DistributedGradient(data, _failing_step)
+        with pytest.raises(ValueError, match="a bug in the step"):  # raised as it is, not retried as a lost worker
+            failing([[]])
+        failing.close()
     (loss_a, grads_a, n_a), (loss_b, grads_b, n_b) = results
     assert n_a == n_b == 300 and loss_a == loss_b
     rows = np.concatenate([np.arange(b * 100 + 10, b * 100 + 60) for b in range(6)])

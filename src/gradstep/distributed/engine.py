@@ -142,10 +142,16 @@ class DistributedGradient:
             share = [rows[i] for i in indices]
             values = width * sum(sizes[i] if r is None else r[1] - r[0] for i, r in zip(indices, share))
             inline = values <= INLINE_VALUES  # a short step: on the worker's event loop, no hop to a thread
-            calls.append((indices, self._actors[address][1].run(indices, share, *params, separate_thread=not inline)))
-        replies = self.data.client.sync(_replies, [call for _, call in calls])  # one wait for all the workers
+            calls.append((address, indices, [indices, share, *params], inline))
+        client = self.data.client
+        if client.direct_to_workers is False:  # the user asked for every message through the scheduler
+            futures = [self._actors[a][1].run(*args, separate_thread=not inline) for a, _, args, inline in calls]
+            replies = client.sync(_replies, futures)
+        else:
+            replies = client.sync(_direct_replies, client, [(a, self._actors[a][1].key, args, inline)
+                                                            for a, _, args, inline in calls])  # fmt: skip
         per_block = {}
-        for (indices, _), reply in zip(calls, replies):
+        for (_, indices, _, _), reply in zip(calls, replies):
             per_block.update(zip(indices, reply))
         return per_block
 
@@ -181,6 +187,30 @@ class DistributedGradient:
 async def _replies(calls):
     """The results of the actor calls (ActorFutures), awaited on the client's event loop."""
     return [await call for call in calls]
+
+
+async def _direct_replies(client, calls):
+    """``run(*args)`` of the actors ``[(worker address, actor key, args, inline)]``, straight to their workers.
+
+    An actor's own proxy sends its calls through the scheduler unless the
+    client was made with ``direct_to_workers=True`` (two more hops per message
+    and the scheduler's work); this is the message it sends, on the client's
+    connection pool to each worker. A lost worker raises OSError (the step is
+    retried), an error of the step itself is raised as it is.
+    """
+    import asyncio
+
+    from distributed.protocol import to_serialize
+
+    replies = await asyncio.gather(*[
+        client.rpc(address).actor_execute(function="run", actor=key, args=[to_serialize(a) for a in args],
+                                          kwargs={"separate_thread": not inline})
+        for address, key, args, inline in calls
+    ])  # fmt: skip
+    for reply in replies:
+        if reply["status"] != "OK":
+            raise reply["exception"]
+    return [reply["result"] for reply in replies]
 
 
 def _distributed():
