@@ -134,6 +134,7 @@ WORKLOADS = {
         ["gradstep dask 1 worker"],
         flops=scaleout.step_flops,
         unit="samples/s",
+        oneshot=True,  # one cluster at a time: with both holding 1.6 GB alive, 2 workers ran up to 10x slower
         quick={"n": 400000},
     ),
     "memory": Workload(
