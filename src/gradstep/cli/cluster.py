@@ -2,10 +2,12 @@
 
 ``--workers N`` starts a LocalCluster of N worker processes with one thread
 each for the duration of the command and closes it at the end; ``--scheduler``
-connects to a running cluster (and leaves it running). The training split is
-then handed to the Trainer as a dask array of ``BLOCKS`` row blocks, a number
-that does not depend on the workers, so a run resumed on another cluster
-takes the same steps.
+connects to a running cluster (and leaves it running). ``train`` / ``resume``
+on Parquet data build a ``WorkersSession`` (``make_session``): the rows are
+read, split, standardised and scored by the workers. Other data are read
+here and the training split is handed to the Trainer as a dask array of
+``BLOCKS`` row blocks, a number that does not depend on the workers, so a run
+resumed on another cluster takes the same steps.
 
 ``evaluate`` and ``predict`` on a cluster: Parquet ``--data`` is read by the
 workers (``load_parquet(..., dask=True)``, one block per row group), other data
