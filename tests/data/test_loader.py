@@ -182,3 +182,21 @@ def test_drop_last_with_a_batch_larger_than_the_data():
 def test_transform_not_callable():
     with pytest.raises(DataError, match=r"^DataLoader: transform must be callable \(X_batch, rng\) -> X_batch, got 3$"):
         DataLoader(np.zeros((5, 1)), transform=3)
+
+
+@pytest.mark.parametrize("batch_size", [1, 15, 16, 64, 256])
+def test_shuffled_batches_are_fresh_copies_of_the_permuted_rows(batch_size):
+    # every batch size (fancy indexing below 16 rows, np.take from 16 on) gives the rows of the epoch's
+    # permutation, in that order, as new arrays: writing into a batch never changes the data
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 3))
+    y = np.arange(300)
+    X_before = X.copy()
+    seen = []
+    for xb, yb in DataLoader(X, y, batch_size=batch_size, shuffle=True, seed=4):
+        np.testing.assert_array_equal(xb, X_before[yb])
+        assert xb.flags.c_contiguous and xb.dtype == X.dtype
+        xb[...] = -1.0
+        seen.extend(yb.tolist())
+    assert sorted(seen) == list(range(300))
+    np.testing.assert_array_equal(X, X_before)

@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import ShapeError
 from ..random import as_generator
 from ..tensor import Tensor
-from ._arrays import as_array
+from ._arrays import as_array, take_rows
 from .errors import DataError
 
 
@@ -71,7 +71,7 @@ class TensorDataset(Dataset):
 
     def _gather(self, indices):
         """The batch of the samples at ``indices`` (an int array), one Tensor per field: what default_collate gives."""
-        return tuple(Tensor(a[indices]) for a in self._arrays)
+        return tuple(Tensor(take_rows(a, indices)) for a in self._arrays)
 
 
 class Subset(Dataset):

@@ -1,7 +1,7 @@
 """DataLoader: one epoch of (X_batch, y_batch) pairs, for online, minibatch or full-batch training.
 
 Two inputs, one loader: whole arrays ``DataLoader(X, y)`` (gradstep's fast
-path: batches are slices or one fancy-indexing gather per array), or a
+path: batches are slices or one gather of rows per array), or a
 map-style data set ``DataLoader(dataset)`` as in PyTorch (samples fetched by
 index and joined by ``collate_fn``; see ``gradstep.data.dataset``).
 """
@@ -13,7 +13,7 @@ import numpy as np
 from ..errors import ShapeError
 from ..random import as_generator
 from ..tensor import Tensor
-from ._arrays import as_array
+from ._arrays import as_array, take_rows
 from .dataset import Dataset, default_collate
 from .errors import DataError
 
@@ -210,13 +210,13 @@ class DataLoader:
         whole = order is None and size == n  # the one full batch in data order is X (and y) itself
         for start in range(0, len(self) * size, size):
             index = slice(start, start + size) if order is None else order[start : start + size]
-            X_batch = X if whole else X[index]
+            X_batch = X if whole else take_rows(X, index)
             if self.transform is not None and self.augment:
                 X_batch = self.transform(X_batch, self.rng)
             if y is None:
                 yield X_batch
             else:
-                yield X_batch, (y if whole else y[index])
+                yield X_batch, (y if whole else take_rows(y, index))
 
     def _dataset_batches(self):
         n, size = self.n_samples, self.batch_size
