@@ -94,8 +94,8 @@ def test_rows_outer_of_one_row_is_the_outer_product(dtype, shape):
 
 
 def test_rows_outer_takes_blas_only_for_products_that_fit_the_cache():
-    assert _rowwise._OUTER_MIN <= 784 * 256 <= _rowwise._OUTER_MAX_BYTES // 4  # the MNIST MLP's first layer
-    assert 1024 * 1024 > _rowwise._OUTER_MAX_BYTES // 4 and 128 * 10 < _rowwise._OUTER_MIN
+    assert _rowwise._OUTER_MIN <= 784 * 256 <= _rowwise._OUTER_MAX  # the MNIST MLP's first layer
+    assert 1024 * 1024 > _rowwise._OUTER_MAX and 128 * 10 < _rowwise._OUTER_MIN
 
 
 def test_rows_outer_equals_matmul_for_a_batch_and_for_strided_or_mixed_inputs():

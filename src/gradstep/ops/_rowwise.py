@@ -19,11 +19,12 @@ import numpy as np
 
 _BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _ones = {}  # dtype -> a read-only vector of ones, grown to the longest length asked for
-#: the batch-of-one X^T G goes through BLAS from this many elements (below, the two padded copies cost more
-#: than they save) up to this many bytes (about the L2 cache; beyond, gemm's extra pass over the output makes
-#: it slower than einsum): inside, 1.2-3x faster than einsum; at 4 MiB 3x slower (bench machine: AMD EPYC, 1 MiB L2)
-_OUTER_MIN = 4096
-_OUTER_MAX_BYTES = 1 << 20
+#: the batch-of-one X^T G goes through BLAS for products of this many elements (below, the two padded copies
+#: cost more than they save) up to this many (1 MiB of float32, 2 MiB of float64: about the L2 cache; beyond,
+#: gemm's extra pass over the output makes it slower than einsum). On the bench machine (AMD EPYC, 1 MiB of
+#: L2 per core) it is 1.2-3x faster than einsum inside that range, 1.3-1.7x slower at twice the upper end.
+_OUTER_MIN = 1 << 12
+_OUTER_MAX = 1 << 18
 
 
 def _ones_of(length, dtype):
@@ -89,7 +90,7 @@ def rows_outer(x, g):
     if x.shape[0] != 1:
         return x.T @ g
     i, j = x.shape[1], g.shape[1]
-    if x.dtype == g.dtype and x.dtype in _BLAS_FLOATS and _OUTER_MIN <= i * j <= _OUTER_MAX_BYTES // x.itemsize:
+    if x.dtype == g.dtype and x.dtype in _BLAS_FLOATS and _OUTER_MIN <= i * j <= _OUTER_MAX:
         # [x; 0]^T [g; 0]: element (a, b) is x_a g_b + 0 * 0, the product einsum computes (+0 where it gives -0)
         x2 = np.zeros((2, i), x.dtype)
         x2[0] = x[0]
