@@ -121,6 +121,7 @@ def make_compiled(config):
     import gradstep
     from gradstep import nn
 
+    compile_step = gradstep.compile  # looked up here: a gradstep without it is "unavailable" (also one-shot)
     X, y = mlp.load(config)
     layers = []
     for fan_in, fan_out in zip(mlp.SIZES[:-1], mlp.SIZES[1:]):
@@ -133,7 +134,7 @@ def make_compiled(config):
     def run():
         for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
             _set_weights(layer, W, b)
-        step = gradstep.compile(model, nn.CrossEntropyLoss(), _optimizer(config, model.parameters()))
+        step = compile_step(model, nn.CrossEntropyLoss(), _optimizer(config, model.parameters()))
         total = 0.0
         for idx in mlp.batches(len(X), config["batch"], rng):
             yb = y[idx]
