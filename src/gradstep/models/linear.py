@@ -142,7 +142,7 @@ class LinearRegression(RegressorMixin, LinearGDModel):
         check = self.solver == "lstsq" if closed_form else not self._checks_finite(reset=not warm)
         X = self._validate_X(X, "fit", reset=not warm, check_finite=check)
         y = self._validate_regression_y(y, X.shape[0], "fit")
-        if self.solver in ("normal", "lstsq"):
+        if closed_form:
             self._fit_closed_form(X, y)
             for name in ("loss_curve_", "history_", "n_iter_", "_module", "learning_rate_", "smoothness_"):
                 self.__dict__.pop(name, None)
