@@ -31,18 +31,14 @@ def _targets(est, y):
     return np.where(y > np.median(y), "yes", "no")
 
 
-#: learning_rate="auto" (1/L from the blocks' Gram matrices) where the models have it
-AUTO = {} if LinearRegression().learning_rate == "auto" else {"learning_rate": 0.3}
 LINEAR = [
-    LinearRegression(solver="gd", epochs=40, **AUTO),
+    LinearRegression(solver="gd", epochs=40),  # learning_rate="auto": 1/L from the blocks' Gram matrices
     LogisticRegression(batch_size=None, epochs=30, alpha=1e-2, learning_rate=0.5),
     LogisticRegression(batch_size="full", epochs=20, optimizer="adam", learning_rate=0.05),
     SoftmaxRegression(batch_size=None, epochs=30, alpha=1e-3, optimizer="momentum", learning_rate=0.5),
     Adaline(batch_size=None, epochs=25, learning_rate=5e-4),
     LogisticRegression(batch_size=None, epochs=10, fit_intercept=False, standardize=False, learning_rate=0.1),
 ]
-#: the MLPs' L2 penalty parameter (alpha, formerly l2)
-PENALTY = "alpha" if "alpha" in MLPRegressor().get_params() else "l2"
 
 
 @pytest.mark.parametrize("est", LINEAR, ids=lambda e: repr(e))
@@ -66,7 +62,7 @@ def test_full_batch_linear_models_equal_the_numpy_fit(client, problem, est):
     "est",
     [MLPClassifier((16,), batch_size=None, epochs=15, random_state=0, learning_rate=0.01),
      MLPRegressor((8, 4), activation="tanh", batch_size=None, epochs=15, random_state=1, learning_rate=0.01,
-                  **{PENALTY: 0.01})],
+                  alpha=0.01)],
     ids=lambda e: type(e).__name__,
 )  # fmt: skip
 def test_full_batch_mlps_equal_the_numpy_fit_within_float32_rounding(client, problem, est):
