@@ -227,3 +227,44 @@ def test_folded_at_the_largest_folded_batch_within_rounding_and_versions_move():
     assert first.weight._version == version + 1 and first.weight.grad is None
     with pytest.raises(InplaceError):
         held.backward()
+
+
+def sparse_inputs(n=96, features=40, used=12, seed=4):
+    """Inputs where only ``used`` of the columns are ever nonzero (like MNIST's border pixels), and one sparse row."""
+    rng = np.random.default_rng(seed)
+    x = np.zeros((n, features), np.float32)
+    cols = rng.choice(features, used, replace=False)
+    x[:, cols] = rng.normal(size=(n, used)).astype(np.float32)
+    x[5, :] = 0.0  # a row of zeros: nothing special, its columns are zero in this row only
+    return x, rng.integers(0, 3, n), cols
+
+
+def sparse_mlp():
+    return nn.Sequential(nn.Linear(40, 8, seed=1), nn.ReLU(), nn.Linear(8, 3, seed=2))
+
+
+@pytest.mark.parametrize("name", ["sgd", "adam", "sgd momentum dampening"])
+@pytest.mark.parametrize("batch", [1, 32])
+def test_zero_input_columns_are_left_out_of_the_first_layer_within_rounding(name, batch):
+    x, y, cols = sparse_inputs()
+    a, b, step, _ = run_both(sparse_mlp, nn.CrossEntropyLoss, OPTIMIZERS[name], x, y, batch=batch, exact=False)
+    (program,) = [p for p in step._programs.values() if p.v[p.inputs[0][0]].shape[0] == batch]
+    first = program.forward[0].__self__
+    assert first.skip and first.cols is not None and set(first.cols) <= set(cols)  # it ran on the used columns only
+    assert max_difference(a, b) <= FOLD_TOLERANCE
+    unused = np.setdiff1d(np.arange(40), cols)  # never read, never updated (their gradient is 0)
+    np.testing.assert_array_equal(a[0].weight.data[:, unused], b[0].weight.data[:, unused])
+
+
+def test_zero_input_columns_with_exact_keep_eagers_bits():
+    x, y, _ = sparse_inputs()
+    a, b, step, _ = run_both(sparse_mlp, nn.CrossEntropyLoss, OPTIMIZERS["adam"], x, y, exact=True)
+    assert max_difference(a, b) == 0.0
+    assert not any(p.forward[0].__self__.skip for p in step._programs.values())
+
+
+def test_a_batch_using_most_columns_runs_on_all_of_them():
+    x, y, _ = sparse_inputs(used=38)
+    a, b, step, _ = run_both(sparse_mlp, nn.CrossEntropyLoss, OPTIMIZERS["adam"], x, y, exact=False)
+    assert max_difference(a, b) == 0.0  # Adam is not folded: with every column used, eager's bits
+    assert all(p.forward[0].__self__.cols is None for p in step._programs.values())

@@ -75,8 +75,9 @@ class WeightUpdate:
         self.gemm = _routine("gemm", weight.dtype)
         self.ger = _routine("ger", weight.dtype)
 
-    def __call__(self, x, g, lr):
-        w = self.weight
+    def __call__(self, x, g, lr, weight=None):
+        """The update by the batch (x, g); ``weight``: the array to update instead of W, in W's layout (some of its columns, gathered)."""
+        w = self.weight if weight is None else weight
         if w.flags.f_contiguous:  # W itself Fortran-ordered (nn.Linear's storage): BLAS updates W in place
             if x.shape[0] == 1:
                 u, v = (g[0], x[0]) if self.out_in else (x[0], g[0])

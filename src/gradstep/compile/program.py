@@ -76,7 +76,7 @@ class Program:
 
     def __init__(self, trace, optimizer, exact=False):
         kinds, values = trace.kinds, trace.values
-        self.optimizer = optimizer
+        self.optimizer, self.exact = optimizer, exact
         self.v = [None] * len(kinds)
         self.inputs, self.casts, self.guards = [], [], []
         opt_params = {id(p): p for group in optimizer.param_groups for p in group["params"]}
@@ -179,6 +179,7 @@ class Program:
             return kernels.Affine(
                 node, values, relu=name == "linear_relu",
                 fold_weight=folds.get(slots[1]), fold_bias=folds.get(slots[2]) if len(slots) > 2 else None,
+                skip_zero_columns=not self.exact,
             )  # fmt: skip
         if name == "softmax_cross_entropy" and kernels.SoftmaxCrossEntropy.applies(node, values):
             return kernels.SoftmaxCrossEntropy(node, values)
