@@ -208,9 +208,12 @@ def compile(model, loss_fn, optimizer, exact=False, strict=False, before_update=
         most 256 rows (W <- W - lr G^T X in one gemm, a rank-1 ger at batch 1;
         needs SciPy), which rounds once where eager rounds twice, and runs
         logistic regression (``nn.Linear``, ``nn.BCEWithLogitsLoss``, plain SGD)
-        as one fused step (``compile.linear_step``): the same weights to
-        rounding (float32: a few units in the last place). Larger batches of
-        other models get eager's bits either way.
+        as one fused step (``compile.linear_step``), and runs the layer that
+        reads the batch on the input columns the batch uses when at most 80%
+        of them are (a column of zeros adds nothing to either product;
+        ``kernels.SKIP_MAX_FRACTION``): the same weights to rounding (float32:
+        a few units in the last place). Other batches and models get eager's
+        bits either way.
     strict : bool, default False
         Raise ``CompileError`` when the step cannot be compiled, instead of
         warning once (``CompileWarning``) and running it eagerly.
