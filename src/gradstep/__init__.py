@@ -11,6 +11,7 @@
 from .creation import (
     arange, from_numpy, full, linspace, ones, ones_like, rand, rand_like, randn, randn_like, tensor, zeros, zeros_like,
 )  # fmt: skip
+from .devices import device, get_default_device, set_default_device
 from .dtypes import get_default_dtype, set_default_dtype
 from .dtypes import bool_ as bool, double, float16, float32, float64, float_ as float, half, int8, int16, int32  # noqa: A001
 from .dtypes import int64, int_ as int, long, short, uint8  # noqa: A001  PyTorch's dtype names
@@ -30,7 +31,7 @@ from .tensor_functions import (  # noqa: A004  PyTorch's module-level functions 
     sum, tanh, transpose, unsqueeze, where,
 )  # fmt: skip
 from . import ops
-from . import autograd, func, numerical
+from . import accelerator, autograd, cuda, func, numerical, utils
 from . import data, nn, optim, train  # the core packages need only NumPy
 from .compile import compile  # noqa: A004  the function; the package is gradstep/compile/
 from .serialization import load, save  # state dicts as safetensors + JSON, never pickle
@@ -48,6 +49,7 @@ __all__ = [
     "float32", "float64", "double", "float16", "half", "int64", "long", "int32", "int16", "short", "int8", "uint8",
     "no_grad", "enable_grad", "is_grad_enabled",
     "set_default_dtype", "get_default_dtype", "manual_seed", "gradcheck",
+    "device", "get_default_device", "set_default_device", "cuda", "accelerator", "utils",
     "errors", "GradstepError", "ShapeError", "ArgumentError", "DTypeError", "GraphFreedError", "GradcheckError",
     "DataError", "NotFittedError", "TrainingDivergedError",
     "CompileError", "CompileWarning", "compile", "save", "load",

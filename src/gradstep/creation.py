@@ -5,7 +5,8 @@ Each accepts PyTorch's ``device=`` ("cpu" or None; any other device is a DeviceE
 
 import numpy as np
 
-from .dtypes import check_device, get_default_dtype
+from .devices import check_device
+from .dtypes import get_default_dtype
 from .random import as_generator
 from .errors import DTypeError
 from .tensor import Tensor, _as_array

@@ -1,4 +1,4 @@
-"""dtypes: the default floating dtype (float32, as in PyTorch), PyTorch's dtype names, and the one device ("cpu").
+"""dtypes: the default floating dtype (float32, as in PyTorch), PyTorch's dtype names.
 
 ``gradstep.float32``, ``gradstep.float`` (= float32), ``gradstep.float64`` /
 ``double``, ``float16`` / ``half``, ``int64`` / ``long``, ``int32`` / ``int``,
@@ -8,7 +8,7 @@ wherever a dtype does (``tensor(..., dtype=gradstep.float64)``, ``x.dtype == gra
 
 import numpy as np
 
-from .errors import DeviceError, DTypeError
+from .errors import DTypeError
 
 _default_dtype = np.dtype(np.float32)
 
@@ -50,22 +50,3 @@ int8 = np.dtype(np.int8)
 uint8 = np.dtype(np.uint8)
 bool_ = np.dtype(np.bool_)
 
-
-def check_device(device, op):
-    """Accept the devices a PyTorch user writes for the CPU (None, "cpu", "cpu:0"); refuse any other clearly.
-
-    >>> check_device("cpu", "zeros")
-    >>> try:
-    ...     check_device("cuda", "zeros")
-    ... except DeviceError as err:
-    ...     print(err)
-    zeros: device 'cuda' is not available: gradstep runs on the CPU (NumPy); use device="cpu" or leave it out
-    """
-    if device is None:
-        return
-    name = device if isinstance(device, str) else getattr(device, "type", device)
-    if not (isinstance(name, str) and (name == "cpu" or name.startswith("cpu:"))):
-        raise DeviceError(
-            f"{op}: device {str(device)!r} is not available: gradstep runs on the CPU (NumPy); "
-            'use device="cpu" or leave it out'
-        )

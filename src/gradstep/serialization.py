@@ -21,6 +21,7 @@ flat dict of arrays, and refuses a pickle (``torch.save``) file with a clear err
 import json
 import os
 
+from .devices import check_device, device
 from .errors import CheckpointError
 from .train.checkpoint import _atomic_write, _decode, _encode, _safetensors
 
@@ -71,16 +72,21 @@ def save(obj, path):
         _atomic_write(path, data)
 
 
-def load(path):
+def load(path, map_location=None, weights_only=True):
     """Read what ``save`` wrote (or a plain safetensors file, as a flat dict of arrays) from a path or file object.
 
     Arrays come back as NumPy arrays, which ``load_state_dict`` takes.
+    PyTorch's ``map_location`` is accepted for the CPU (a device, or a dict or
+    function: everything loads on the CPU), and ``weights_only`` either way:
+    the files hold only arrays and JSON, never pickles, so nothing is run.
 
     >>> import io, numpy as np, gradstep
     >>> buffer = io.BytesIO(); gradstep.save([1, np.arange(3)], buffer)
     >>> gradstep.load(io.BytesIO(buffer.getvalue()))
     [1, array([0, 1, 2])]
     """
+    if isinstance(map_location, (str, device)):
+        check_device(map_location, "load")
     st = _safetensors("load")
     if hasattr(path, "read"):
         name, data = getattr(path, "name", "<file object>"), path.read()

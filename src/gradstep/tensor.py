@@ -9,9 +9,9 @@ import numbers
 
 import numpy as np
 
+from .devices import CPU, check_device, device as _device
 from .dtypes import get_default_dtype
 from .errors import ArgumentError, DTypeError, IndexingError, ShapeError
-from .dtypes import check_device
 from .random import as_generator
 
 
@@ -84,6 +84,43 @@ def _check_can_require_grad(array, op="tensor"):
             f"{op}: only floating tensors can require grad, got dtype {array.dtype}; "
             "convert with .float() or pass dtype=float32"
         )
+
+
+#: PyTorch's tensor type names, for ``Tensor.type()``
+_TYPE_NAMES = {
+    np.dtype(np.float32): "FloatTensor", np.dtype(np.float64): "DoubleTensor", np.dtype(np.float16): "HalfTensor",
+    np.dtype(np.int64): "LongTensor", np.dtype(np.int32): "IntTensor", np.dtype(np.int16): "ShortTensor",
+    np.dtype(np.int8): "CharTensor", np.dtype(np.uint8): "ByteTensor", np.dtype(np.bool_): "BoolTensor",
+}  # fmt: skip
+
+
+def to_arguments(op, args, kwargs):
+    """The dtype asked for by PyTorch's ``to(device, dtype, non_blocking, copy)`` arguments (None: keep it).
+
+    A device must be the CPU; a tensor argument stands for its dtype.
+
+    >>> import numpy as np
+    >>> to_arguments("to", ("cpu", np.float64), {}), to_arguments("to", (), {"device": "cpu"})
+    (dtype('float64'), None)
+    """
+    dtype, where = kwargs.pop("dtype", None), kwargs.pop("device", None)
+    kwargs.pop("non_blocking", None), kwargs.pop("copy", None), kwargs.pop("memory_format", None)
+    if kwargs:
+        raise ArgumentError(f"{op}: unexpected arguments {sorted(kwargs)}")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg.data.dtype
+        elif isinstance(arg, (str, _device)):
+            where = arg
+        else:
+            dtype = arg
+    check_device(where, op)
+    if dtype is None:
+        return None
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise DTypeError(f"{op}: expected a device or a dtype, got {dtype!r}") from None
 
 
 class Tensor:
@@ -932,13 +969,13 @@ class Tensor:
 
     @property
     def device(self):
-        """Always "cpu": gradstep computes with NumPy on the CPU.
+        """Always the CPU, ``device(type='cpu')``: gradstep computes with NumPy on the CPU.
 
         >>> import gradstep
         >>> gradstep.zeros(1).device
-        'cpu'
+        device(type='cpu')
         """
-        return "cpu"
+        return CPU
 
     def cpu(self):
         """Self (gradstep tensors live on the CPU).
@@ -954,29 +991,29 @@ class Tensor:
         check_device("cuda", "cuda")
 
     def to(self, *args, **kwargs):
-        """PyTorch's ``to``: a device (only "cpu"), a dtype, or another tensor's dtype; self when nothing changes.
+        """PyTorch's ``to``: a device (only the CPU), a dtype, or another tensor's dtype; self when nothing changes.
 
         >>> import gradstep
         >>> x = gradstep.zeros(2)
-        >>> x.to("cpu") is x, x.to(gradstep.float64).dtype
-        (True, dtype('float64'))
+        >>> x.to("cpu") is x, x.to(gradstep.device("cpu")) is x, x.to(gradstep.float64).dtype
+        (True, True, dtype('float64'))
         """
-        dtype = kwargs.pop("dtype", None)
-        device = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None), kwargs.pop("copy", None)
-        if kwargs:
-            raise ArgumentError(f"to: unexpected arguments {sorted(kwargs)}")
-        for arg in args:
-            if isinstance(arg, Tensor):
-                dtype = arg.data.dtype
-            elif isinstance(arg, str):
-                device = arg
-            else:
-                dtype = arg
-        check_device(device, "to")
-        if dtype is None or np.dtype(dtype) == self.data.dtype:
+        dtype = to_arguments("to", args, kwargs)
+        if dtype is None or dtype == self.data.dtype:
             return self
         return self.astype(dtype)
+
+    def type(self, dtype=None):
+        """PyTorch's ``type``: with a dtype, ``to(dtype)``; without, the tensor type's name ("gradstep.FloatTensor").
+
+        >>> import gradstep
+        >>> x = gradstep.tensor([True, False])
+        >>> x.type(gradstep.float).sum().item(), x.type(gradstep.float).type()
+        (1.0, 'gradstep.FloatTensor')
+        """
+        if dtype is None:
+            return f"gradstep.{_TYPE_NAMES.get(self.data.dtype, self.data.dtype.name)}"
+        return self.to(dtype)
 
     def sigmoid(self):
         """Logistic sigmoid 1 / (1 + e^-x), stable for large |x| (``ops.sigmoid``).

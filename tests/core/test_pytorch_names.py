@@ -93,7 +93,8 @@ def test_shape_and_copy_methods():
 
 def test_cpu_is_the_only_device_and_others_are_a_clear_error():
     x = gradstep.zeros(2, device="cpu")
-    assert x.device == "cpu" and x.cpu() is x and x.to("cpu") is x and x.to(device="cpu:0") is x
+    assert x.device == gradstep.device("cpu") and str(x.device) == "cpu"
+    assert x.cpu() is x and x.to("cpu") is x and x.to(device="cpu:0") is x
     assert x.to(gradstep.float64).dtype == np.float64 and x.to("cpu", gradstep.float64).dtype == np.float64
     assert x.to(gradstep.zeros(1, dtype=gradstep.float64)).dtype == np.float64
     for make in (

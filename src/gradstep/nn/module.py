@@ -22,7 +22,7 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..errors import DTypeError, ShapeError
 from ..grad_mode import no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, to_arguments
 from .errors import StateDictError
 
 # attributes of every Module that are bookkeeping, never members
@@ -317,6 +317,68 @@ class Module:
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
+
+    # ----- device and dtype (PyTorch's Module.to) -----------------------------------------
+    def to(self, *args, **kwargs):
+        """PyTorch's ``Module.to``: a device (only the CPU) and/or a floating dtype for every parameter and buffer.
+
+        The parameters stay the same objects (an optimizer built before keeps
+        them); a dtype casts their arrays, and the floating buffers', in place
+        of the old ones, and clears the parameters' gradients. Returns self.
+
+        >>> import gradstep
+        >>> from gradstep import nn
+        >>> layer = nn.Linear(2, 1)
+        >>> layer.to("cpu") is layer, layer.to(gradstep.float64).weight.dtype
+        (True, dtype('float64'))
+        """
+        dtype = to_arguments("Module.to", args, kwargs)
+        if dtype is None:
+            return self
+        if dtype.kind != "f":
+            raise DTypeError(f"Module.to: parameters must stay floating, got dtype {dtype}")
+        for param in self.parameters():
+            if param.data.dtype != dtype:
+                param.data = param.data.astype(dtype)
+                param.grad = None
+        for module in self.modules():
+            for name, array in list(module._buffers.items()):
+                if array.dtype.kind == "f" and array.dtype != dtype:
+                    module._buffers[name] = array.astype(dtype)
+        _structure[0] += 1  # new arrays: a compiled step traces again
+        return self
+
+    def cpu(self):
+        """Self: gradstep's modules live on the CPU.
+
+        >>> from gradstep import nn
+        >>> layer = nn.Linear(2, 1); layer.cpu() is layer
+        True
+        """
+        return self
+
+    def cuda(self, device=None):
+        """Always a DeviceError: gradstep runs on the CPU."""
+        return self.to("cuda" if device is None else device)
+
+    def float(self):
+        """Every floating parameter and buffer as float32; returns self.
+
+        >>> import gradstep
+        >>> from gradstep import nn
+        >>> nn.Linear(2, 1, dtype=gradstep.float64).float().weight.dtype
+        dtype('float32')
+        """
+        return self.to(np.float32)
+
+    def double(self):
+        """Every floating parameter and buffer as float64; returns self.
+
+        >>> from gradstep import nn
+        >>> nn.Linear(2, 1).double().weight.dtype
+        dtype('float64')
+        """
+        return self.to(np.float64)
 
     # ----- state --------------------------------------------------------------------
     def _named_state(self):
