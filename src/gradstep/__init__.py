@@ -9,7 +9,8 @@
 """
 
 from .creation import (
-    arange, from_numpy, full, linspace, ones, ones_like, rand, rand_like, randn, randn_like, tensor, zeros, zeros_like,
+    arange, empty, from_numpy, full, linspace, ones, ones_like, rand, rand_like, randint, randn, randn_like, tensor, zeros,
+    zeros_like,
 )  # fmt: skip
 from .devices import device, get_default_device, set_default_device
 from .dtypes import get_default_dtype, set_default_dtype
@@ -21,7 +22,7 @@ from .errors import (
     InplaceError, NotFittedError, ShapeError, TrainingDivergedError,
 )  # fmt: skip
 from .errors import CompileError, CompileWarning
-from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck
 from .random import manual_seed
 from .tensor import Size, Tensor
@@ -39,7 +40,8 @@ from .serialization import load, save  # state dicts as safetensors + JSON, neve
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "Size", "tensor", "from_numpy", "zeros", "ones", "full", "randn", "rand", "arange", "linspace",
+    "Tensor", "Size", "tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand", "randint", "arange",
+    "linspace",
     "zeros_like", "ones_like", "randn_like", "rand_like",
     # PyTorch's module-level functions (those named like Python builtins, sum max min abs pow, stay out of *)
     "add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "sin", "cos", "sigmoid", "tanh", "relu",
@@ -47,7 +49,7 @@ __all__ = [
     "cat", "stack", "reshape", "flatten", "squeeze", "unsqueeze", "permute", "transpose", "clone", "numel", "equal",
     # dtype names (float, int, bool stay out of *: they would hide Python's)
     "float32", "float64", "double", "float16", "half", "int64", "long", "int32", "int16", "short", "int8", "uint8",
-    "no_grad", "enable_grad", "is_grad_enabled",
+    "no_grad", "enable_grad", "is_grad_enabled", "inference_mode", "set_grad_enabled",
     "set_default_dtype", "get_default_dtype", "manual_seed", "gradcheck",
     "device", "get_default_device", "set_default_device", "cuda", "accelerator", "utils",
     "errors", "GradstepError", "ShapeError", "ArgumentError", "DTypeError", "GraphFreedError", "GradcheckError",

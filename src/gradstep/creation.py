@@ -7,8 +7,8 @@ import numpy as np
 
 from .devices import check_device
 from .dtypes import get_default_dtype
+from .errors import ArgumentError, DTypeError
 from .random import as_generator
-from .errors import DTypeError
 from .tensor import Tensor, _as_array
 
 
@@ -69,6 +69,38 @@ def full(shape, fill_value, dtype=None, requires_grad=False, device=None):
     """
     check_device(device, "full")
     return Tensor(np.full(_shape((shape,)), fill_value, _float_dtype(dtype)), requires_grad=requires_grad)
+
+
+def empty(*shape, dtype=None, requires_grad=False, device=None):
+    """PyTorch's ``empty``: a new tensor of ``shape`` to be filled; here its entries are 0 (never leftover memory).
+
+    >>> import gradstep
+    >>> gradstep.empty(2, 3).uniform_(0, 1).shape
+    (2, 3)
+    """
+    check_device(device, "empty")
+    return Tensor(np.zeros(_shape(shape), _float_dtype(dtype)), requires_grad=requires_grad)
+
+
+def randint(low, high=None, size=None, dtype=None, device=None, seed=None):
+    """Integers drawn uniformly from [low, high) (``randint(high, size)`` draws from [0, high)), int64 by default.
+
+    >>> import gradstep
+    >>> x = gradstep.randint(0, 10, (100,), seed=0)
+    >>> x.dtype, bool((x.data >= 0).all() and (x.data < 10).all())
+    (dtype('int64'), True)
+    >>> gradstep.randint(3, (2, 2), seed=0).shape
+    (2, 2)
+    """
+    check_device(device, "randint")
+    if size is None:
+        if high is None or not isinstance(high, (tuple, list)):
+            raise ArgumentError("randint: expected randint(low, high, size) or randint(high, size), size a tuple")
+        low, high, size = 0, low, high
+    if high is None or not low < high:
+        raise ArgumentError(f"randint: need low < high, got low={low}, high={high}")
+    dtype = np.dtype(np.int64 if dtype is None else dtype)
+    return Tensor(as_generator(seed).integers(low, high, size=_shape((size,)), dtype=np.int64).astype(dtype, copy=False))
 
 
 def randn(*shape, dtype=None, requires_grad=False, device=None, seed=None):

@@ -76,3 +76,64 @@ class enable_grad(_SetGradMode):
     """
 
     mode = True
+
+
+class inference_mode(_SetGradMode):
+    """PyTorch's ``inference_mode``: here the same as ``no_grad()`` (no graph is recorded); ``inference_mode(False)`` changes nothing.
+
+    >>> import gradstep
+    >>> w = gradstep.tensor([1.0], requires_grad=True)
+    >>> with gradstep.inference_mode():
+    ...     y = w * 2
+    >>> y.requires_grad
+    False
+    """
+
+    def __init__(self, mode=True):
+        self.inference = bool(mode)
+
+    def __enter__(self):
+        self.mode = False if self.inference else _GradMode.enabled
+        return super().__enter__()
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(self.inference):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class set_grad_enabled(_SetGradMode):
+    """PyTorch's ``set_grad_enabled(mode)``: called, it sets grad mode at once; as a ``with`` block it restores the old one after.
+
+    >>> import gradstep
+    >>> w = gradstep.tensor([1.0], requires_grad=True)
+    >>> with gradstep.set_grad_enabled(False):
+    ...     (w * 2).requires_grad
+    False
+    >>> gradstep.is_grad_enabled()
+    True
+    >>> _ = gradstep.set_grad_enabled(False); gradstep.is_grad_enabled()
+    False
+    >>> _ = gradstep.set_grad_enabled(True)
+    """
+
+    def __init__(self, mode):
+        self.mode = bool(mode)
+        self._previous = _GradMode.enabled
+        _GradMode.enabled = self.mode
+
+    def __enter__(self):
+        return self  # the mode is set already; __exit__ restores the one before the call
+
+    def __call__(self, fn):
+        _GradMode.enabled = self._previous  # as a decorator, set the mode only while fn runs
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(self.mode):
+                return fn(*args, **kwargs)
+
+        return wrapper

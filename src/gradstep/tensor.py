@@ -425,6 +425,33 @@ class Tensor:
         """
         return self.astype(np.float64)
 
+    def long(self):
+        """As int64 (PyTorch's ``long``), e.g. labels from a comparison.
+
+        >>> import gradstep
+        >>> (gradstep.tensor([-1.0, 2.0]) > 0).long().tolist()
+        [0, 1]
+        """
+        return self.astype(np.int64)
+
+    def int(self):
+        """As int32.
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.7]).int().dtype
+        dtype('int32')
+        """
+        return self.astype(np.int32)
+
+    def bool(self):
+        """As bool (nonzero is True).
+
+        >>> import gradstep
+        >>> gradstep.tensor([0.0, 2.0]).bool().tolist()
+        [False, True]
+        """
+        return self.astype(np.bool_)
+
     # ----- arithmetic operators -----------------------------------------------------
     def __add__(self, other):
         return ops.add(self, other)
@@ -492,6 +519,60 @@ class Tensor:
 
     def __ne__(self, other):
         return Tensor(self.data != _as_array(other))
+
+    def eq(self, other):
+        """PyTorch's ``eq``: ``self == other``, a boolean tensor outside any graph.
+
+        >>> import gradstep
+        >>> x = gradstep.tensor([1, 2, 3]); x.eq(2).tolist()
+        [False, True, False]
+        """
+        return self == other
+
+    def ne(self, other):
+        """PyTorch's ``ne``: ``self != other``, a boolean tensor outside any graph.
+
+        >>> import gradstep
+        >>> x = gradstep.tensor([1, 2, 3]); x.ne(2).tolist()
+        [True, False, True]
+        """
+        return self != other
+
+    def lt(self, other):
+        """PyTorch's ``lt``: ``self < other``, a boolean tensor outside any graph.
+
+        >>> import gradstep
+        >>> x = gradstep.tensor([1, 2, 3]); x.lt(2).tolist()
+        [True, False, False]
+        """
+        return self < other
+
+    def le(self, other):
+        """PyTorch's ``le``: ``self <= other``, a boolean tensor outside any graph.
+
+        >>> import gradstep
+        >>> x = gradstep.tensor([1, 2, 3]); x.le(2).tolist()
+        [True, True, False]
+        """
+        return self <= other
+
+    def gt(self, other):
+        """PyTorch's ``gt``: ``self > other``, a boolean tensor outside any graph.
+
+        >>> import gradstep
+        >>> x = gradstep.tensor([1, 2, 3]); x.gt(2).tolist()
+        [False, False, True]
+        """
+        return self > other
+
+    def ge(self, other):
+        """PyTorch's ``ge``: ``self >= other``, a boolean tensor outside any graph.
+
+        >>> import gradstep
+        >>> x = gradstep.tensor([1, 2, 3]); x.ge(2).tolist()
+        [False, True, True]
+        """
+        return self >= other
 
     # ----- in-place changes (autograd's rules: gradstep.inplace) -----------------------
     def __iadd__(self, other):
@@ -910,6 +991,24 @@ class Tensor:
         2
         """
         return self.data.ndim
+
+    def view_as(self, other):
+        """``view(other.shape)``: the same memory in ``other``'s shape, as PyTorch's ``view_as``.
+
+        >>> import gradstep
+        >>> gradstep.zeros(6).view_as(gradstep.zeros(2, 3)).shape
+        (2, 3)
+        """
+        return self.view(*other.shape)
+
+    def reshape_as(self, other):
+        """``reshape(other.shape)``, as PyTorch's ``reshape_as``.
+
+        >>> import gradstep
+        >>> gradstep.zeros(2, 3).t().reshape_as(gradstep.zeros(6)).shape
+        (6,)
+        """
+        return self.reshape(*other.shape)
 
     def view(self, *shape):
         """The same memory in another shape, as PyTorch (``ops.view``): writing into the view changes this tensor.

@@ -15,7 +15,8 @@ FAN_IN, FAN_OUT = 400, 250
 
 def filled(fn, **kw):
     # a weight in PyTorch's layout (out_features, in_features), as nn.Linear stores it
-    return fn(gradstep.zeros(FAN_OUT, FAN_IN, dtype=np.float64), seed=0, **kw).data
+    seed = {"generator": 0} if fn.__name__.endswith("_") else {"seed": 0}  # PyTorch's names take generator=
+    return fn(gradstep.zeros(FAN_OUT, FAN_IN, dtype=np.float64), **seed, **kw).data
 
 
 # 100 000 samples: the sample variance is within ~1% of the true one
@@ -32,6 +33,15 @@ def filled(fn, **kw):
         (init.lecun_normal, {}, 1 / FAN_IN),
         (init.normal, {"std": 0.3}, 0.09),
         (init.uniform, {"low": -2.0, "high": 2.0}, 16 / 12),
+        # PyTorch's names and signatures (torch.nn.init): the variances of its documentation
+        (init.kaiming_uniform_, {}, 2 / FAN_IN),  # a = 0, leaky_relu: gain sqrt(2)
+        (init.kaiming_normal_, {"mode": "fan_out", "nonlinearity": "relu"}, 2 / FAN_OUT),
+        (init.kaiming_uniform_, {"a": math.sqrt(5)}, 1 / (3 * FAN_IN)),  # what torch's Linear calls
+        (init.kaiming_normal_, {"nonlinearity": "tanh"}, (5 / 3) ** 2 / FAN_IN),
+        (init.xavier_uniform_, {"gain": 5 / 3}, (5 / 3) ** 2 * 2 / (FAN_IN + FAN_OUT)),
+        (init.xavier_normal_, {}, 2 / (FAN_IN + FAN_OUT)),
+        (init.normal_, {"mean": 0.0, "std": 0.3}, 0.09),
+        (init.uniform_, {"a": -2.0, "b": 2.0}, 16 / 12),
     ],
 )
 def test_variance_matches_the_formula(fn, kw, variance):
@@ -105,3 +115,29 @@ def test_errors():
         init.normal(gradstep.zeros(3), std=-1)
     with pytest.raises(ArgumentError, match="init.uniform: need low <= high, got low=1, high=0"):
         init.uniform(gradstep.zeros(3), 1, 0)
+
+
+def test_pytorch_named_initialisers_fill_in_place_with_torchs_signatures():
+    w = gradstep.zeros(3, 4)
+    assert init.ones_(w) is w and w.tolist() == [[1.0] * 4] * 3
+    assert init.constant_(w, 0.25).tolist() == [[0.25] * 4] * 3
+    assert init.zeros_(w).tolist() == [[0.0] * 4] * 3
+    a = init.kaiming_uniform_(gradstep.zeros(50, 20), generator=0).data
+    b = init.kaiming_uniform_(gradstep.zeros(50, 20), generator=0).data
+    assert np.array_equal(a, b) and np.abs(a).max() <= math.sqrt(6 / 20)  # b = sqrt(3) sqrt(2) / sqrt(fan_in)
+    assert np.abs(init.kaiming_uniform_(gradstep.zeros(50, 20), mode="fan_out", generator=1).data).max() <= math.sqrt(6 / 50)
+    data = init.uniform_(gradstep.zeros(1000), 1.0, 2.0, generator=0).data
+    assert data.min() >= 1.0 and data.max() < 2.0
+
+
+def test_calculate_gain_gives_torchs_table():
+    # torch.nn.init.calculate_gain's documented values
+    assert init.calculate_gain("linear") == init.calculate_gain("sigmoid") == init.calculate_gain("identity") == 1.0
+    assert init.calculate_gain("tanh") == 5 / 3 and init.calculate_gain("selu") == 3 / 4
+    assert init.calculate_gain("relu") == math.sqrt(2)
+    assert init.calculate_gain("leaky_relu") == math.sqrt(2 / (1 + 0.01**2))
+    assert init.calculate_gain("leaky_relu", 0.2) == math.sqrt(2 / 1.04)
+    with pytest.raises(ArgumentError, match=r"^init.calculate_gain: unknown nonlinearity 'swish'"):
+        init.calculate_gain("swish")
+    with pytest.raises(ArgumentError, match=r"^init.kaiming_normal_: mode must be 'fan_in' or 'fan_out', got 'fan_avg'"):
+        init.kaiming_normal_(gradstep.zeros(2, 2), mode="fan_avg")

@@ -21,6 +21,7 @@ from ..ops.loss import (
     SoftmaxCrossEntropy,
     SquaredError,
 )
+from ..data.preprocessing import one_hot as _one_hot_rows
 from ..random import as_generator
 from ..tensor import Tensor
 from .errors import ArgumentError
@@ -117,6 +118,21 @@ def log_softmax(x, dim=-1):
     array([[-0.6931, -0.6931]], dtype=float32)
     """
     return ops.log_softmax(x, axis=dim)
+
+
+def one_hot(tensor, num_classes=-1):
+    """PyTorch's ``one_hot``: int64 one-hot vectors along a new last axis; ``num_classes=-1`` means max + 1.
+
+    Labels outside [0, num_classes) or not integers are an error (``gradstep.data.one_hot`` does the checks).
+
+    >>> import gradstep
+    >>> from gradstep.nn import functional as F
+    >>> F.one_hot(gradstep.tensor([[0, 2]]), num_classes=3).tolist()
+    [[[1, 0, 0], [0, 0, 1]]]
+    """
+    labels = as_tensor(tensor).data
+    rows = _one_hot_rows(labels.reshape(-1), None if num_classes == -1 else num_classes, dtype=np.int64)
+    return Tensor(rows.reshape(labels.shape + rows.shape[-1:]))
 
 
 def dropout(x, p=0.5, training=True, seed=None):

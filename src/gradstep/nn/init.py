@@ -137,9 +137,40 @@ def xavier_normal(tensor, gain=1.0, seed=None):
     return _fill_normal(tensor, gain * math.sqrt(2.0 / (fan_in + fan_out)), seed, "xavier_normal")
 
 
-def _he_gain(a):
-    # gain for a leaky ReLU with negative slope a: sqrt(2 / (1 + a^2)); a = 0 is ReLU's sqrt(2)
-    return math.sqrt(2.0 / (1.0 + a * a))
+def calculate_gain(nonlinearity, param=None):
+    """PyTorch's ``calculate_gain``: the factor by which ``nonlinearity`` scales the standard deviation to keep.
+
+    linear / identity / sigmoid 1, tanh 5/3, relu sqrt(2), leaky_relu
+    sqrt(2 / (1 + slope^2)) (slope ``param``, 0.01 when None), selu 3/4.
+
+    >>> round(calculate_gain("relu"), 6), calculate_gain("tanh"), round(calculate_gain("leaky_relu", 0.2), 6)
+    (1.414214, 1.6666666666666667, 1.38675)
+    """
+    if nonlinearity in ("linear", "identity", "sigmoid"):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3.0
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
+            raise ArgumentError(f"init.calculate_gain: the negative slope must be a number, got {slope!r}")
+        return math.sqrt(2.0 / (1.0 + slope * slope))  # a = 0 is ReLU's sqrt(2)
+    if nonlinearity == "selu":
+        return 3.0 / 4.0
+    raise ArgumentError(
+        f"init.calculate_gain: unknown nonlinearity {nonlinearity!r}; "
+        "choose linear, identity, sigmoid, tanh, relu, leaky_relu or selu"
+    )
+
+
+def _kaiming_std(tensor, a, mode, nonlinearity, op):
+    """gain / sqrt(fan) of He/Kaiming initialisation, fan = fan_in (keeps forward variance) or fan_out (backward)."""
+    if mode not in ("fan_in", "fan_out"):
+        raise ArgumentError(f"init.{op}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    fan_in, fan_out = fans(_array(tensor, op).shape)
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan_in if mode == "fan_in" else fan_out)
 
 
 def he_uniform(tensor, a=0.0, seed=None):
@@ -154,8 +185,8 @@ def he_uniform(tensor, a=0.0, seed=None):
     >>> bool(abs(w.data).max() <= (6 / 600) ** 0.5)
     True
     """
-    fan_in, _ = fans(_array(tensor, "he_uniform").shape)
-    return _fill_uniform(tensor, _he_gain(a) * math.sqrt(3.0 / fan_in), seed, "he_uniform")
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, "fan_in", "leaky_relu", "he_uniform")  # Var(U(-b, b)) = b^2 / 3
+    return _fill_uniform(tensor, bound, seed, "he_uniform")
 
 
 def he_normal(tensor, a=0.0, seed=None):
@@ -165,8 +196,7 @@ def he_normal(tensor, a=0.0, seed=None):
     >>> round(float(he_normal(gradstep.zeros(200, 400), seed=0).data.var()), 3)   # (out, in): fan_in = 400
     0.005
     """
-    fan_in, _ = fans(_array(tensor, "he_normal").shape)
-    return _fill_normal(tensor, _he_gain(a) / math.sqrt(fan_in), seed, "he_normal")
+    return _fill_normal(tensor, _kaiming_std(tensor, a, "fan_in", "leaky_relu", "he_normal"), seed, "he_normal")
 
 
 def lecun_normal(tensor, seed=None):
@@ -192,6 +222,104 @@ def default_linear(tensor, fan_in, seed=None):
     True
     """
     return _fill_uniform(tensor, 1.0 / math.sqrt(fan_in), seed, "default_linear")
+
+
+
+# ----- PyTorch's names and signatures (torch.nn.init): the same fills, ``generator`` for the seed -----
+
+
+def zeros_(tensor):
+    """PyTorch's ``zeros_``: ``zeros``.
+
+    >>> import gradstep
+    >>> zeros_(gradstep.ones(2)).tolist()
+    [0.0, 0.0]
+    """
+    return zeros(tensor)
+
+
+def ones_(tensor):
+    """PyTorch's ``ones_``: ``ones``.
+
+    >>> import gradstep
+    >>> ones_(gradstep.zeros(2)).tolist()
+    [1.0, 1.0]
+    """
+    return ones(tensor)
+
+
+def constant_(tensor, val):
+    """PyTorch's ``constant_``: ``constant``.
+
+    >>> import gradstep
+    >>> constant_(gradstep.zeros(2), 0.5).tolist()
+    [0.5, 0.5]
+    """
+    return constant(tensor, val)
+
+
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """PyTorch's ``normal_``: samples of N(mean, std^2); ``generator`` is a seed or ``numpy.random.Generator``.
+
+    >>> import gradstep
+    >>> round(float(normal_(gradstep.zeros(10000), 1.0, 2.0, generator=0).data.std()), 1)
+    2.0
+    """
+    return normal(tensor, mean, std, seed=generator)
+
+
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """PyTorch's ``uniform_``: samples of U(a, b).
+
+    >>> import gradstep
+    >>> bool((uniform_(gradstep.zeros(100), -2.0, 2.0, generator=0).data >= -2).all())
+    True
+    """
+    return uniform(tensor, a, b, seed=generator)
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None):
+    """PyTorch's ``xavier_uniform_``: ``xavier_uniform``.
+
+    >>> import gradstep
+    >>> bool(abs(xavier_uniform_(gradstep.zeros(300, 100), generator=0).data).max() <= (6 / 400) ** 0.5)
+    True
+    """
+    return xavier_uniform(tensor, gain, seed=generator)
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None):
+    """PyTorch's ``xavier_normal_``: ``xavier_normal``.
+
+    >>> import gradstep
+    >>> round(float(xavier_normal_(gradstep.zeros(300, 100), generator=0).data.var()), 3)
+    0.005
+    """
+    return xavier_normal(tensor, gain, seed=generator)
+
+
+def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """PyTorch's ``kaiming_uniform_``: U(-b, b), b = sqrt(3) * gain / sqrt(fan), gain = ``calculate_gain(nonlinearity, a)``.
+
+    The defaults (a = 0, leaky_relu) give ReLU's gain sqrt(2), as ``he_uniform``.
+
+    >>> import gradstep
+    >>> w = kaiming_uniform_(gradstep.zeros(100, 600), mode="fan_out", nonlinearity="relu", generator=0)
+    >>> bool(abs(w.data).max() <= (6 / 100) ** 0.5)   # fan_out = 100
+    True
+    """
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
+    return _fill_uniform(tensor, bound, generator, "kaiming_uniform_")
+
+
+def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """PyTorch's ``kaiming_normal_``: N(0, std^2), std = gain / sqrt(fan), gain = ``calculate_gain(nonlinearity, a)``.
+
+    >>> import gradstep
+    >>> round(float(kaiming_normal_(gradstep.zeros(200, 400), nonlinearity="relu", generator=0).data.var()), 3)
+    0.005
+    """
+    return _fill_normal(tensor, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"), generator, "kaiming_normal_")
 
 
 #: initialisers by name, for ``Linear(init=...)``; the Glorot and Kaiming spellings are aliases

@@ -1,0 +1,103 @@
+"""Everyday PyTorch idioms on tensors: long/int/bool, eq..ge, view_as, empty, randint, inference_mode,
+set_grad_enabled, F.one_hot (what a training script's evaluation loop writes)."""
+
+import numpy as np
+import pytest
+
+import gradstep
+from gradstep import nn
+from gradstep.data import DataError
+from gradstep.errors import ArgumentError
+from gradstep.nn import functional as F
+
+
+def test_integer_and_bool_casts():
+    x = gradstep.tensor([-1.5, 0.0, 2.7])
+    assert (x > 0).long().dtype == np.int64 and (x > 0).long().tolist() == [0, 0, 1]
+    assert x.int().dtype == np.int32 and x.int().tolist() == [-1, 0, 2]  # truncation toward 0, as PyTorch
+    assert x.bool().tolist() == [True, False, True]
+
+
+def test_named_comparisons_equal_the_operators():
+    x, y = gradstep.tensor([1, 2, 3]), gradstep.tensor([3, 2, 1])
+    for named, op in [(x.eq, np.equal), (x.ne, np.not_equal), (x.lt, np.less), (x.le, np.less_equal),
+                      (x.gt, np.greater), (x.ge, np.greater_equal)]:  # fmt: skip
+        out = named(y)
+        assert out.dtype == np.bool_ and not out.requires_grad
+        assert out.tolist() == op(x.data, y.data).tolist()
+
+
+def test_the_evaluation_loop_idioms_count_the_same_correct_predictions():
+    output = gradstep.tensor([[0.1, 2.0, 0.3], [1.0, 0.0, -1.0], [0.0, 0.1, 0.2]], requires_grad=True)
+    target = gradstep.tensor([1, 2, 2])
+    pred = output.argmax(dim=1, keepdim=True)
+    assert pred.shape == (3, 1) and target.view_as(pred).shape == (3, 1)
+    assert pred.eq(target.view_as(pred)).sum().item() == 2
+    _, predicted = gradstep.max(output.data, 1)
+    assert (predicted == target).sum().item() == 2
+    assert gradstep.zeros(2, 3).t().reshape_as(gradstep.zeros(6)).shape == (6,)
+
+
+def test_empty_and_randint():
+    e = gradstep.empty(2, 3)
+    assert e.shape == (2, 3) and e.dtype == np.float32 and not e.data.any()
+    r = gradstep.randint(2, 5, (1000,), seed=0)
+    assert r.dtype == np.int64 and set(r.tolist()) == {2, 3, 4}
+    assert gradstep.randint(3, (4, 2), seed=0).shape == (4, 2)
+    assert np.array_equal(gradstep.randint(10, (5,), seed=1).data, gradstep.randint(10, (5,), seed=1).data)
+    with pytest.raises(ArgumentError, match=r"^randint: need low < high, got low=5, high=5"):
+        gradstep.randint(5, 5, (2,))
+    with pytest.raises(ArgumentError, match=r"^randint: expected randint\(low, high, size\)"):
+        gradstep.randint(5)
+
+
+def test_inference_mode_records_nothing_and_inference_mode_false_changes_nothing():
+    w = gradstep.tensor([1.0], requires_grad=True)
+    with gradstep.inference_mode():
+        assert not (w * 2).requires_grad
+    with gradstep.inference_mode(False):
+        assert (w * 2).requires_grad
+
+    @gradstep.inference_mode()
+    def predict(x):
+        return x * 2
+
+    assert not predict(w).requires_grad and gradstep.is_grad_enabled()
+
+
+def test_set_grad_enabled_as_a_call_a_block_and_a_decorator():
+    w = gradstep.tensor([1.0], requires_grad=True)
+    with gradstep.set_grad_enabled(False):
+        assert not (w * 2).requires_grad
+    assert gradstep.is_grad_enabled()
+    with gradstep.no_grad(), gradstep.set_grad_enabled(True):
+        assert (w * 2).requires_grad
+    gradstep.set_grad_enabled(False)
+    try:
+        assert not gradstep.is_grad_enabled()
+    finally:
+        gradstep.set_grad_enabled(True)
+
+    @gradstep.set_grad_enabled(False)
+    def frozen(x):
+        return x * 2
+
+    assert gradstep.is_grad_enabled()  # decorating sets nothing
+    assert not frozen(w).requires_grad and gradstep.is_grad_enabled()
+
+
+def test_functional_one_hot_is_int64_along_a_new_last_axis():
+    assert F.one_hot(gradstep.tensor([0, 2])).tolist() == [[1, 0, 0], [0, 0, 1]]
+    out = F.one_hot(gradstep.tensor([[1], [0]]), num_classes=4)
+    assert out.dtype == np.int64 and out.shape == (2, 1, 4) and out.tolist() == [[[0, 1, 0, 0]], [[1, 0, 0, 0]]]
+    with pytest.raises(DataError, match=r"one_hot"):
+        F.one_hot(gradstep.tensor([0, 3]), num_classes=3)
+
+
+def test_the_cross_entropy_of_uniform_logits_is_log_k():
+    # a check of the functional losses a script calls by name: uniform logits give log(3)
+    assert F.cross_entropy(gradstep.zeros(2, 3), gradstep.tensor([0, 1])).item() == pytest.approx(np.log(3))
+    assert F.nll_loss(F.log_softmax(gradstep.zeros(2, 3), dim=1), gradstep.tensor([0, 1]), reduction="sum").item() == (
+        pytest.approx(2 * np.log(3))
+    )
+    assert nn.MSELoss()(gradstep.ones(3), gradstep.zeros(3)).item() == 1.0
