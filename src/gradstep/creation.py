@@ -71,6 +71,17 @@ def full(shape, fill_value, dtype=None, requires_grad=False, device=None):
     return Tensor(np.full(_shape((shape,)), fill_value, _float_dtype(dtype)), requires_grad=requires_grad)
 
 
+def eye(n, m=None, dtype=None, requires_grad=False, device=None):
+    """The n x m matrix with ones on the diagonal (m = n when left out), as PyTorch's ``eye``.
+
+    >>> import gradstep
+    >>> gradstep.eye(2, 3).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    """
+    check_device(device, "eye")
+    return Tensor(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad=requires_grad)
+
+
 def empty(*shape, dtype=None, requires_grad=False, device=None):
     """PyTorch's ``empty``: a new tensor of ``shape`` to be filled; here its entries are 0 (never leftover memory).
 

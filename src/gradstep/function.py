@@ -65,6 +65,10 @@ class Context:
     #: under create_graph (see ops/_namespace.py and autograd/graph.py); set at the end of this module
     xp = None
 
+    def __repr__(self):
+        # PyTorch's node names: op "binary_cross_entropy_with_logits" -> <BinaryCrossEntropyWithLogitsBackward>
+        return f"<{''.join(part.capitalize() for part in self.fn.name.split('_'))}Backward>"
+
     def free(self):
         """Release saved arrays and inputs (called after backward unless retain_graph).
 

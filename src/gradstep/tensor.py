@@ -262,6 +262,17 @@ class Tensor:
         return getattr(self, "_view_of", None) is not None
 
     @property
+    def grad_fn(self):
+        """The graph node that made this tensor (its op and inputs), None for a leaf, as PyTorch's ``grad_fn``.
+
+        >>> import gradstep
+        >>> w = gradstep.tensor([1.0], requires_grad=True)
+        >>> w.grad_fn is None, (w * 2).grad_fn, (w.exp() + 1).grad_fn.fn.name
+        (True, <MulBackward>, 'add')
+        """
+        return self._ctx
+
+    @property
     def is_leaf(self):
         """True for tensors not produced by a recorded op (their .grad is kept).
 
@@ -868,6 +879,42 @@ class Tensor:
         [0, 1]
         """
         return Tensor(np.argmin(self.data, axis=_axis("argmin", axis, dim), keepdims=_keep("argmin", keepdims, keepdim)))
+
+    def add(self, other, alpha=1):
+        """``self + alpha * other``, PyTorch's method form of ``+``.
+
+        >>> import gradstep
+        >>> gradstep.ones(2).add(gradstep.tensor([1.0, 2.0]), alpha=10).tolist()
+        [11.0, 21.0]
+        """
+        return ops.add(self, _scaled(other, alpha))
+
+    def sub(self, other, alpha=1):
+        """``self - alpha * other``, PyTorch's method form of ``-``.
+
+        >>> import gradstep
+        >>> gradstep.ones(2).sub(gradstep.tensor([1.0, 2.0])).tolist()
+        [0.0, -1.0]
+        """
+        return ops.sub(self, _scaled(other, alpha))
+
+    def mul(self, other):
+        """``self * other``, PyTorch's method form of ``*``.
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.0, 2.0]).mul(3).tolist()
+        [3.0, 6.0]
+        """
+        return ops.mul(self, other)
+
+    def div(self, other):
+        """``self / other``, PyTorch's method form of ``/``.
+
+        >>> import gradstep
+        >>> gradstep.tensor([1.0, 2.0]).div(2).tolist()
+        [0.5, 1.0]
+        """
+        return ops.div(self, other)
 
     def matmul(self, other):
         """Matrix product ``self @ other`` (``ops.matmul``: 1-D, 2-D and batched).

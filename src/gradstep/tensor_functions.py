@@ -9,12 +9,47 @@ straight from ``gradstep.ops``.
 import numpy as np
 
 from . import ops
+from .errors import ArgumentError, ShapeError
+from .grad_mode import is_grad_enabled, no_grad
 from .ops._lift import as_tensor
-from .tensor import _axis
+from .tensor import Tensor, _axis
 
-# elementwise and linear algebra: the ops themselves
-from .ops import (  # noqa: F401  re-exported
-    abs, add, cos, div, exp, log, matmul, maximum, minimum, mul, neg, pow, relu, sigmoid, sin, sqrt, sub, tanh, where,
+
+
+def _accepting_out(op):
+    """``op`` that also takes PyTorch's ``out=``: the result written into an existing tensor of its shape.
+
+    As in PyTorch, ``out=`` records no graph, so it is refused when an input
+    requires grad outside ``no_grad()``.
+    """
+
+    def function(*args, out=None, **kwargs):
+        if out is None:
+            return op(*args, **kwargs)
+        name = op.__name__
+        if not isinstance(out, Tensor):
+            raise ArgumentError(f"{name}: out= must be a gradstep Tensor, got {type(out).__name__}")
+        if is_grad_enabled() and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            raise ArgumentError(
+                f"{name}: out= records no graph, and an input requires grad; drop out= or work under gradstep.no_grad()"
+            )
+        with no_grad():
+            result = op(*args, **kwargs)
+        if result.shape != out.shape:
+            raise ShapeError(f"{name}: the result has shape {result.shape}, but out= has shape {out.shape}")
+        return out.copy_(result)
+
+    function.__name__ = function.__qualname__ = op.__name__
+    function.__doc__ = (op.__doc__ or "") + "\n\n``out=`` (PyTorch's) writes the result into a tensor of its shape."
+    function.__wrapped__ = op
+    return function
+
+
+# elementwise and linear algebra: the ops themselves, with PyTorch's out=
+abs, add, cos, div, exp, log, matmul, maximum, minimum, mul, neg, pow, relu, sigmoid, sin, sqrt, sub, tanh, where = (
+    _accepting_out(getattr(ops, name))
+    for name in ("abs", "add", "cos", "div", "exp", "log", "matmul", "maximum", "minimum", "mul", "neg", "pow", "relu",
+                 "sigmoid", "sin", "sqrt", "sub", "tanh", "where")
 )  # fmt: skip
 
 

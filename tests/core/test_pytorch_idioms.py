@@ -1,5 +1,5 @@
-"""Everyday PyTorch idioms on tensors: long/int/bool, eq..ge, view_as, empty, randint, inference_mode,
-set_grad_enabled, F.one_hot (what a training script's evaluation loop writes)."""
+"""Everyday PyTorch idioms on tensors: long/int/bool, eq..ge, view_as, empty, eye, randint, add/sub/mul/div
+methods, out=, grad_fn, inference_mode, set_grad_enabled, F.one_hot (what the tutorials and training scripts write)."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ import pytest
 import gradstep
 from gradstep import nn
 from gradstep.data import DataError
-from gradstep.errors import ArgumentError
+from gradstep.errors import ArgumentError, ShapeError
 from gradstep.nn import functional as F
 
 
@@ -101,3 +101,56 @@ def test_the_cross_entropy_of_uniform_logits_is_log_k():
         pytest.approx(2 * np.log(3))
     )
     assert nn.MSELoss()(gradstep.ones(3), gradstep.zeros(3)).item() == 1.0
+
+
+def test_method_forms_of_the_arithmetic_operators_and_their_gradients():
+    x = gradstep.tensor([1.0, 2.0], requires_grad=True)
+    y = gradstep.tensor([3.0, 5.0])
+    assert x.add(y).tolist() == [4.0, 7.0] and x.add(y, alpha=2).tolist() == [7.0, 12.0]
+    assert x.sub(y, alpha=2).tolist() == [-5.0, -8.0] and x.mul(y).tolist() == [3.0, 10.0]
+    assert x.div(2).tolist() == [0.5, 1.0]
+    x.add(y, alpha=2).mul(y).sum().backward()  # d/dx sum((x + 2y) y) = y
+    assert x.grad.tolist() == [3.0, 5.0]
+
+
+def test_out_writes_into_an_existing_tensor_as_the_pytorch_tensor_tutorial_does():
+    t = gradstep.ones(4, 4)
+    t[:, 1] = 0
+    y3 = gradstep.rand_like(t)
+    assert gradstep.matmul(t, t.T, out=y3) is y3
+    assert gradstep.equal(y3, t @ t.T)
+    z3 = gradstep.zeros(4, 4)
+    gradstep.mul(t, t, out=z3)
+    assert gradstep.equal(z3, t * t) and z3._version == 1  # an in-place write: its version moves
+    with pytest.raises(ShapeError, match=r"^add: the result has shape \(4, 4\), but out= has shape \(2,\)"):
+        gradstep.add(t, t, out=gradstep.zeros(2))
+    w = gradstep.ones(2, requires_grad=True)
+    with pytest.raises(ArgumentError, match=r"^exp: out= records no graph, and an input requires grad"):
+        gradstep.exp(w, out=gradstep.zeros(2))
+    with gradstep.no_grad():
+        assert gradstep.exp(w, out=gradstep.zeros(2)).tolist() == pytest.approx([np.e, np.e])
+    with pytest.raises(ArgumentError, match=r"^sin: out= must be a gradstep Tensor, got ndarray"):
+        gradstep.sin(t, out=np.zeros((4, 4)))
+
+
+def test_grad_fn_names_the_node_as_pytorch_does_and_is_none_for_leaves():
+    x, w, b = gradstep.ones(5), gradstep.randn(5, 3, requires_grad=True, seed=0), gradstep.zeros(3, requires_grad=True)
+    z = gradstep.matmul(x, w) + b
+    loss = F.binary_cross_entropy_with_logits(z, gradstep.zeros(3))
+    assert repr(z.grad_fn) == "<AddBackward>" and z.grad_fn.fn.name == "add"
+    assert loss.grad_fn is not None and repr(loss.grad_fn).endswith("Backward>")
+    assert w.grad_fn is None and x.grad_fn is None
+
+
+def test_eye_and_the_autograd_tutorials_accumulating_gradients():
+    inp = gradstep.eye(4, 5, requires_grad=True)
+    assert inp.tolist() == np.eye(4, 5).tolist() and gradstep.eye(3).shape == (3, 3)
+    out = (inp + 1).pow(2).t()
+    out.backward(gradstep.ones_like(out), retain_graph=True)
+    expected = 2 * (np.eye(4, 5) + 1)  # d/dx (x + 1)^2 = 2 (x + 1)
+    assert inp.grad.tolist() == expected.tolist()
+    out.backward(gradstep.ones_like(out), retain_graph=True)
+    assert inp.grad.tolist() == (2 * expected).tolist()  # gradients accumulate
+    inp.grad.zero_()
+    out.backward(gradstep.ones_like(out), retain_graph=True)
+    assert inp.grad.tolist() == expected.tolist()
