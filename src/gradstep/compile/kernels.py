@@ -105,8 +105,6 @@ class Affine:
         if self.skip:  # W^T (in, out) is C-ordered: a column of W is a contiguous row of W^T
             self.used = np.empty(x.shape[1], _BITS[x.dtype])
             self.most = int(SKIP_MAX_FRACTION * x.shape[1])
-            self.xc = np.empty(n * self.most, dtype)  # the batch's used columns, (n, k) C-ordered in its first n k
-            self.wc = np.empty((self.most, units), dtype)  # W^T's used rows
             self.gwc = np.empty((self.most, units), dtype) if self.gw is not None and self.fold_weight is None else None
 
     @staticmethod
@@ -138,8 +136,9 @@ class Affine:
         if k == 0 or k > self.most:
             return False
         self.cols = cols
-        self.xk = np.take(x, cols, axis=1, out=self.xc[: x.shape[0] * k].reshape(x.shape[0], k))
-        self.wk = np.take(w.T, cols, axis=0, out=self.wc[:k])
+        # fresh arrays: indexing gathers them faster than np.take(..., out=) into buffers (4% of the MNIST step)
+        self.xk = x[:, cols]
+        self.wk = w.T[cols]  # W's used columns as the rows of W^T (a C-ordered (k, out) array)
         return True
 
     def _used_columns_backward(self, g):
