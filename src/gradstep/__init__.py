@@ -9,8 +9,8 @@
 """
 
 from .creation import (
-    arange, empty, eye, from_numpy, full, linspace, ones, ones_like, rand, rand_like, randint, randn, randn_like, tensor,
-    zeros, zeros_like,
+    arange, empty, eye, from_numpy, full, linspace, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm,
+    tensor, zeros, zeros_like,
 )  # fmt: skip
 from .devices import device, get_default_device, set_default_device
 from .dtypes import get_default_dtype, set_default_dtype
@@ -40,7 +40,8 @@ from .serialization import load, save  # state dicts as safetensors + JSON, neve
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "Size", "tensor", "from_numpy", "zeros", "ones", "full", "empty", "eye", "randn", "rand", "randint", "arange",
+    "Tensor", "Size", "tensor", "from_numpy", "zeros", "ones", "full", "empty", "eye", "randn", "rand", "randint", "randperm",
+    "arange",
     "linspace",
     "zeros_like", "ones_like", "randn_like", "rand_like",
     # PyTorch's module-level functions (those named like Python builtins, sum max min abs pow, stay out of *)

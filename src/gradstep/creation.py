@@ -114,6 +114,17 @@ def randint(low, high=None, size=None, dtype=None, device=None, seed=None):
     return Tensor(as_generator(seed).integers(low, high, size=_shape((size,)), dtype=np.int64).astype(dtype, copy=False))
 
 
+def randperm(n, dtype=None, device=None, seed=None):
+    """A random permutation of 0..n-1 (int64), as PyTorch's ``randperm``.
+
+    >>> import gradstep
+    >>> sorted(gradstep.randperm(5, seed=0).tolist())
+    [0, 1, 2, 3, 4]
+    """
+    check_device(device, "randperm")
+    return Tensor(as_generator(seed).permutation(n).astype(np.int64 if dtype is None else dtype, copy=False))
+
+
 def randn(*shape, dtype=None, requires_grad=False, device=None, seed=None):
     """Samples of the standard normal distribution; ``seed`` is an int or numpy Generator.
 

@@ -1,5 +1,5 @@
 """Everyday PyTorch idioms on tensors: long/int/bool, eq..ge, view_as, empty, eye, randint, add/sub/mul/div
-methods, out=, grad_fn, inference_mode, set_grad_enabled, F.one_hot (what the tutorials and training scripts write)."""
+methods, out=, grad_fn, randperm, Sequential(OrderedDict), Module.apply, inference_mode, set_grad_enabled, F.one_hot (what the tutorials and training scripts write)."""
 
 import numpy as np
 import pytest
@@ -154,3 +154,46 @@ def test_eye_and_the_autograd_tutorials_accumulating_gradients():
     inp.grad.zero_()
     out.backward(gradstep.ones_like(out), retain_graph=True)
     assert inp.grad.tolist() == expected.tolist()
+
+
+def test_randperm_is_a_seeded_permutation():
+    p = gradstep.randperm(50, seed=3)
+    assert p.dtype == np.int64 and sorted(p.tolist()) == list(range(50))
+    assert p.tolist() == gradstep.randperm(50, seed=3).tolist() != list(range(50))
+
+
+def test_sequential_of_an_ordered_dict_names_its_layers_as_pytorch_does():
+    from collections import OrderedDict
+
+    model = nn.Sequential(OrderedDict([("fc1", nn.Linear(3, 4, seed=0)), ("act", nn.ReLU()), ("fc2", nn.Linear(4, 1, seed=1))]))
+    assert model.fc1 is model[0] and model.fc2 is model[2] and isinstance(model.act, nn.ReLU)
+    assert list(model.state_dict()) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
+    assert [name for name, _ in model.named_children()] == ["fc1", "act", "fc2"]
+    x = gradstep.ones(2, 3)
+    expected = model.fc2(model.fc1(x).relu())
+    assert np.array_equal(model(x).data, expected.data)
+    tail = model[1:]
+    assert [name for name, _ in tail.named_children()] == ["act", "fc2"] and tail.fc2 is model.fc2
+    model.append(nn.Sigmoid())
+    assert [name for name, _ in model.named_children()][-1] == "3"
+    with pytest.raises(ArgumentError, match=r"^Sequential: layer names must be distinct non-empty strings without '.', got 'a.b'"):
+        nn.Sequential({"a.b": nn.ReLU()})
+    with pytest.raises(ArgumentError, match=r"^Sequential: layers must be Modules, got int at position 0"):
+        nn.Sequential({"a": 3})
+    with pytest.raises(AttributeError, match=r"'Sequential' object has no attribute 'fc3'"):
+        model.fc3
+
+
+def test_module_apply_visits_every_submodule_children_first():
+    seen = []
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))
+    assert model.apply(lambda m: seen.append(type(m).__name__)) is model
+    assert seen == ["Linear", "ReLU", "Linear", "Sequential", "Sequential"]  # PyTorch's order
+
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight, generator=0)
+            m.bias.data[...] = 0.01  # .data is the NumPy array (PyTorch code writes m.bias.data.fill_(0.01))
+
+    model.apply(init_weights)
+    assert model[0].bias.tolist() == pytest.approx([0.01] * 3) and model[1][1].bias.item() == pytest.approx(0.01)

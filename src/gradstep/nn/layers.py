@@ -67,7 +67,9 @@ class Sequential(Module):
     """Layers applied one after the other; parameters are named "0.weight", "0.bias", "2.weight", ...
 
     Supports indexing (an int gives the layer, a slice a new Sequential
-    sharing the layers), ``len``, iteration and ``append``.
+    sharing the layers), ``len``, iteration and ``append``. As in PyTorch, a
+    dict (``OrderedDict``) of layers names them: ``Sequential(OrderedDict(fc1=Linear(4, 8)))``
+    has ``model.fc1`` and parameters "fc1.weight", "fc1.bias".
 
     A ``Linear`` followed by a ``ReLU`` runs as one fused node,
     ``ops.linear_relu`` (the activation written over the product: one array and
@@ -88,15 +90,31 @@ class Sequential(Module):
 
     def __init__(self, *layers):
         super().__init__()
+        named = len(layers) == 1 and isinstance(layers[0], dict)
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
-        self._layers = []
-        for layer in layers:
-            self.append(layer)
+        self._layers, self._names = [], []
+        for name, layer in layers[0].items() if named else enumerate(layers):
+            self._add(str(name) if not named else name, layer)
+
+    def _add(self, name, layer):
+        if not isinstance(layer, Module):
+            raise ArgumentError(f"Sequential: layers must be Modules, got {type(layer).__name__} at position {len(self._layers)}")
+        if not isinstance(name, str) or not name or "." in name or name in self._names:
+            raise ArgumentError(f"Sequential: layer names must be distinct non-empty strings without '.', got {name!r}")
+        self._layers.append(layer)
+        self._names.append(name)
+        _structure[0] += 1  # a compiled step re-traces
 
     def _members(self):
-        for i, layer in enumerate(self._layers):
-            yield str(i), layer
+        yield from zip(self._names, self._layers)
+
+    def __getattr__(self, name):
+        # the named layers of Sequential(OrderedDict(...)) as attributes, as PyTorch
+        names = self.__dict__.get("_names")
+        if names is not None and name in names:
+            return self._layers[names.index(name)]
+        return super().__getattr__(name)
 
     def append(self, layer):
         """Add a layer at the end; returns self.
@@ -105,10 +123,7 @@ class Sequential(Module):
         >>> len(nn.Sequential().append(nn.ReLU()))
         1
         """
-        if not isinstance(layer, Module):
-            raise ArgumentError(f"Sequential: layers must be Modules, got {type(layer).__name__} at position {len(self._layers)}")
-        self._layers.append(layer)
-        _structure[0] += 1  # a compiled step re-traces
+        self._add(str(len(self._layers)), layer)
         return self
 
     def forward(self, x):
@@ -125,8 +140,8 @@ class Sequential(Module):
         return x
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
-            return Sequential(self._layers[index])
+        if isinstance(index, slice):  # the layers keep their names, as in PyTorch
+            return Sequential(dict(zip(self._names[index], self._layers[index])))
         return self._layers[index]
 
     def __len__(self):

@@ -271,6 +271,22 @@ class Module:
         for _, array in self.named_buffers(recurse=recurse):
             yield array
 
+    def apply(self, fn):
+        """Call ``fn(module)`` on every sub-module, then on this one (PyTorch's order), e.g. to initialise; returns self.
+
+        >>> from gradstep import nn
+        >>> def init_weights(m):
+        ...     if isinstance(m, nn.Linear):
+        ...         nn.init.zeros_(m.weight)
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.ReLU()).apply(init_weights)
+        >>> float(abs(model[0].weight.data).sum())
+        0.0
+        """
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
     # ----- modes and gradients ------------------------------------------------------
     def train(self, mode=True):
         """Set training mode (Dropout drops, BatchNorm uses batch statistics) here and below; returns self.
