@@ -6,6 +6,7 @@
     python bench/run.py --data path/to/mnist     # folder with train-images-idx3-ubyte.gz (else ../shared/data/mnist)
     python bench/run.py --cpu --threads 1        # CPU time of one thread: ratios that survive a shared machine
     python bench/run.py --baseline ../old/src    # also every gradstep row on another gradstep checkout, same rounds
+    python bench/run.py --fresh                  # a new worker process for every sample (see below)
 
 Method (the machine may be shared and noisy):
 - every implementation runs in its own worker process (bench/worker.py) whose
@@ -22,6 +23,13 @@ PyTorch and scikit-learn are optional: implementations whose library is missing 
 ``--baseline SRC`` adds a twin "... @baseline" of every gradstep implementation whose
 worker imports gradstep from SRC (another checkout's src/), sampled in the same
 rounds; the column "x baseline" is each row's within-round ratio to its twin.
+``--fresh`` starts (and warms up) a new worker for every sample instead of
+one per implementation for all rounds: on the bench machine a process can
+stay 5-30% slower or faster than another running the same code for its whole
+life (same instruction counts and simulated cache misses under cachegrind;
+the cause is outside the code), and the rounds of one worker all share it;
+with fresh workers that spread lands inside each row's min-max instead of
+between two rows.
 """
 
 import argparse
@@ -122,13 +130,17 @@ def _worker(name, impl, config, threads, baseline):
     return Worker(name, impl, config, threads)
 
 
-def run_workload(name, workload, config, rounds, threads, log, max_wait=0.0, baseline=None):
-    """Sample every available implementation of ``workload`` in interleaved rounds; returns the raw results."""
+def run_workload(name, workload, config, rounds, threads, log, max_wait=0.0, baseline=None, fresh=False):
+    """Sample every available implementation of ``workload`` in interleaved rounds; returns the raw results.
+
+    With ``fresh`` (and always for one-shot workloads) every sample gets a new worker process.
+    """
     names = list(workload.impls)
     if baseline is not None:
         names += [n + BASELINE for n in names if n.startswith("gradstep")]
     workers, unavailable = {}, {}
-    if not workload.oneshot:
+    per_sample = fresh or workload.oneshot
+    if not per_sample:
         for impl in names:
             log(f"  starting {impl} ...")
             worker = _worker(name, impl, config, threads, baseline)
@@ -147,7 +159,7 @@ def run_workload(name, workload, config, rounds, threads, log, max_wait=0.0, bas
             time.sleep(SETTLE)
             if max_wait:
                 wait_for_quiet(max_wait)
-            if workload.oneshot:
+            if per_sample:
                 worker = _worker(name, impl, config, threads, baseline)
                 if "unavailable" in worker.hello:
                     unavailable[impl] = worker.hello["unavailable"]
@@ -286,6 +298,8 @@ def main(argv=None):
                         help="judge samples by the worker's CPU time instead of wall time (a loaded machine; use --threads 1)")
     parser.add_argument("--baseline", metavar="SRC",
                         help="also run every gradstep implementation with gradstep imported from SRC (a src/ folder)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="a new (warmed-up) worker process for every sample instead of one per implementation")
     args = parser.parse_args(argv)
     CLOCK[0] = "cpu_seconds" if args.cpu else "seconds"
 
@@ -307,7 +321,7 @@ def main(argv=None):
         log(f"{name}: {workload.title}")
         started = time.perf_counter()
         baseline = str(Path(args.baseline).resolve()) if args.baseline else None
-        raw = run_workload(name, workload, config, rounds, args.threads, log, args.max_wait, baseline)
+        raw = run_workload(name, workload, config, rounds, args.threads, log, args.max_wait, baseline, args.fresh)
         summary = analyse(workload, config, raw)
         print(table(name, workload, config, summary, raw["unavailable"]))
         print(f"\n({rounds} rounds, {time.perf_counter() - started:.0f} s)\n", flush=True)
