@@ -68,12 +68,8 @@ def kernel_times(config):
     from workloads import gradstep_api, mlp
 
     X, y = mlp.load(config)
-    layers = []
-    for fan_in, fan_out in zip(mlp.SIZES[:-1], mlp.SIZES[1:]):
-        layers += [nn.Linear(fan_in, fan_out, dtype=np.float32), nn.ReLU()]
-    model = nn.Sequential(*layers[:-1])
-    for layer, W, b in zip(layers[::2], mlp.initial_params()[::2], mlp.initial_params()[1::2]):
-        gradstep_api._set_weights(layer, W, b)
+    model, reset = gradstep_api.mlp_model()
+    reset()
     step = gradstep.compile(model, nn.CrossEntropyLoss(), gradstep_api._optimizer(config, model.parameters()))
     rng = np.random.default_rng(1)
     full = [idx for idx in mlp.batches(len(X), 128, rng) if len(idx) == 128]

@@ -18,6 +18,25 @@ def _optimizer(config, params):
     return optim.SGD(params, lr=config["lr"])
 
 
+def mlp_model():
+    """(model, reset): nn.Sequential(Linear, ReLU, Linear, ReLU, Linear) of mlp.SIZES in float32, and a function
+    that puts the references' initial weights back (every run starts from them)."""
+    import numpy as np
+
+    from gradstep import nn
+
+    layers = []
+    for fan_in, fan_out in zip(mlp.SIZES[:-1], mlp.SIZES[1:]):
+        layers += [nn.Linear(fan_in, fan_out, dtype=np.float32), nn.ReLU()]
+    params = mlp.initial_params()
+
+    def reset():
+        for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
+            _set_weights(layer, W, b)
+
+    return nn.Sequential(*layers[:-1]), reset
+
+
 def make_trainer(config):
     """nn.Sequential(Linear, ReLU, Linear, ReLU, Linear), nn.CrossEntropyLoss, optim.SGD/Adam, Trainer.fit(epochs=1)."""
     import numpy as np
@@ -26,18 +45,13 @@ def make_trainer(config):
     from gradstep.train import Trainer
 
     X, y = mlp.load(config)
-    layers = []
-    for fan_in, fan_out in zip(mlp.SIZES[:-1], mlp.SIZES[1:]):
-        layers += [nn.Linear(fan_in, fan_out, dtype=np.float32), nn.ReLU()]
-    model = nn.Sequential(*layers[:-1])
-    params = mlp.initial_params()
+    model, reset = mlp_model()
     rng = np.random.default_rng(1)
     state = {}
 
     def run():
         # every run restarts from the initial weights with a fresh optimizer (see mlp.py)
-        for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
-            _set_weights(layer, W, b)
+        reset()
         trainer = Trainer(model, nn.CrossEntropyLoss(), _optimizer(config, model.parameters()), progress=False)
         # a full batch needs no new order (as in the references): shuffle only minibatches
         trainer.fit((X, y), epochs=1, batch_size=config["batch"], shuffle=config["batch"] < len(X), seed=rng)
@@ -123,17 +137,12 @@ def make_compiled(config):
 
     compile_step = gradstep.compile  # looked up here: a gradstep without it is "unavailable" (also one-shot)
     X, y = mlp.load(config)
-    layers = []
-    for fan_in, fan_out in zip(mlp.SIZES[:-1], mlp.SIZES[1:]):
-        layers += [nn.Linear(fan_in, fan_out, dtype=np.float32), nn.ReLU()]
-    model = nn.Sequential(*layers[:-1])
-    params = mlp.initial_params()
+    model, reset = mlp_model()
     rng = np.random.default_rng(1)
     state = {}
 
     def run():
-        for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
-            _set_weights(layer, W, b)
+        reset()
         step = compile_step(model, nn.CrossEntropyLoss(), _optimizer(config, model.parameters()))
         total = 0.0
         for idx in mlp.batches(len(X), config["batch"], rng):
@@ -187,18 +196,13 @@ def make_eager_loop(config):
     from gradstep import nn
 
     X, y = mlp.load(config)
-    layers = []
-    for fan_in, fan_out in zip(mlp.SIZES[:-1], mlp.SIZES[1:]):
-        layers += [nn.Linear(fan_in, fan_out, dtype=np.float32), nn.ReLU()]
-    model = nn.Sequential(*layers[:-1])
-    params = mlp.initial_params()
+    model, reset = mlp_model()
     rng = np.random.default_rng(1)
     loss_fn = nn.CrossEntropyLoss()
     state = {}
 
     def run():
-        for layer, W, b in zip(layers[::2], params[::2], params[1::2]):
-            _set_weights(layer, W, b)
+        reset()
         opt = _optimizer(config, model.parameters())
         total = 0.0
         for idx in mlp.batches(len(X), config["batch"], rng):
