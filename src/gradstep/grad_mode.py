@@ -43,10 +43,14 @@ class _SetGradMode:
     def __call__(self, fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with self.__class__():
+            with self._again():
                 return fn(*args, **kwargs)
 
         return wrapper
+
+    def _again(self):
+        """A fresh context like this one, entered on each call of a decorated function."""
+        return self.__class__()
 
 
 class no_grad(_SetGradMode):
@@ -96,13 +100,8 @@ class inference_mode(_SetGradMode):
         self.mode = False if self.inference else _GradMode.enabled
         return super().__enter__()
 
-    def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with inference_mode(self.inference):
-                return fn(*args, **kwargs)
-
-        return wrapper
+    def _again(self):
+        return inference_mode(self.inference)
 
 
 class set_grad_enabled(_SetGradMode):
@@ -130,10 +129,7 @@ class set_grad_enabled(_SetGradMode):
 
     def __call__(self, fn):
         _GradMode.enabled = self._previous  # as a decorator, set the mode only while fn runs
+        return super().__call__(fn)
 
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(self.mode):
-                return fn(*args, **kwargs)
-
-        return wrapper
+    def _again(self):
+        return set_grad_enabled(self.mode)
