@@ -108,6 +108,8 @@ def randint(low, high=None, size=None, dtype=None, device=None, seed=None):
         if high is None or not isinstance(high, (tuple, list)):
             raise ArgumentError("randint: expected randint(low, high, size) or randint(high, size), size a tuple")
         low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=...)
+        low, high = 0, low
     if high is None or not low < high:
         raise ArgumentError(f"randint: need low < high, got low={low}, high={high}")
     dtype = np.dtype(np.int64 if dtype is None else dtype)

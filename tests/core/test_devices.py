@@ -32,6 +32,12 @@ def test_a_malformed_device_is_an_argument_error(bad):
         gradstep.device(bad)
 
 
+@pytest.mark.parametrize("args", [("cpu", -1), ("cpu", True), ("cpu:0", 1), ("cuda", "0")])
+def test_a_bad_device_index_is_an_argument_error(args):
+    with pytest.raises(ArgumentError, match=r"^device: (the index must be a non-negative int|invalid device string)"):
+        gradstep.device(*args)
+
+
 def test_a_device_object_is_accepted_wherever_a_device_string_is():
     cpu = gradstep.device("cpu")
     x = gradstep.ones(2, device=cpu)

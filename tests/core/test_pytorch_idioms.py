@@ -44,6 +44,7 @@ def test_empty_and_randint():
     r = gradstep.randint(2, 5, (1000,), seed=0)
     assert r.dtype == np.int64 and set(r.tolist()) == {2, 3, 4}
     assert gradstep.randint(3, (4, 2), seed=0).shape == (4, 2)
+    assert set(gradstep.randint(3, size=(200,), seed=0).tolist()) == {0, 1, 2}  # randint(high, size=...)
     assert np.array_equal(gradstep.randint(10, (5,), seed=1).data, gradstep.randint(10, (5,), seed=1).data)
     with pytest.raises(ArgumentError, match=r"^randint: need low < high, got low=5, high=5"):
         gradstep.randint(5, 5, (2,))

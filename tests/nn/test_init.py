@@ -139,5 +139,7 @@ def test_calculate_gain_gives_torchs_table():
     assert init.calculate_gain("leaky_relu", 0.2) == math.sqrt(2 / 1.04)
     with pytest.raises(ArgumentError, match=r"^init.calculate_gain: unknown nonlinearity 'swish'"):
         init.calculate_gain("swish")
+    with pytest.raises(ArgumentError, match=r"^init.calculate_gain: the negative slope must be a number, got 'x'"):
+        init.calculate_gain("leaky_relu", "x")
     with pytest.raises(ArgumentError, match=r"^init.kaiming_normal_: mode must be 'fan_in' or 'fan_out', got 'fan_avg'"):
         init.kaiming_normal_(gradstep.zeros(2, 2), mode="fan_avg")
