@@ -46,3 +46,16 @@ def max_difference(model_a, model_b):
     """Largest absolute difference between the two models' parameters and buffers."""
     a, b = model_a.state_dict(), model_b.state_dict()
     return max(float(np.max(np.abs(np.asarray(a[k], np.float64) - np.asarray(b[k], np.float64)))) for k in a)
+
+
+def max_scaled_difference(model_a, model_b):
+    """Largest |a - b| / max(1, max |a|) over the parameters and buffers: rounding as a share of their size.
+
+    A run whose weights grow (batch 1 with momentum reaches |w| ~ 50) amplifies float32 rounding with them.
+    """
+    a, b = model_a.state_dict(), model_b.state_dict()
+    shares = []
+    for k in a:
+        x, y = np.asarray(a[k], np.float64), np.asarray(b[k], np.float64)
+        shares.append(float(np.max(np.abs(x - y))) / max(1.0, float(np.max(np.abs(x)))))
+    return max(shares)

@@ -14,7 +14,7 @@ from gradstep import nn, optim
 from gradstep.compile import blas
 from gradstep.compile.program import OpNode
 
-from .helpers import data, max_difference, run_both
+from .helpers import data, max_difference, max_scaled_difference, run_both
 
 X, Y = data()
 FOLD_TOLERANCE = 1e-5
@@ -251,7 +251,9 @@ def test_zero_input_columns_are_left_out_of_the_first_layer_within_rounding(name
     (program,) = [p for p in step._programs.values() if p.v[p.inputs[0][0]].shape[0] == batch]
     first = program.forward[0].__self__
     assert first.skip and first.cols is not None and set(first.cols) <= set(cols)  # it ran on the used columns only
-    assert max_difference(a, b) <= FOLD_TOLERANCE
+    # batch 1 with momentum grows the weights to ~50 in 100 steps (3.6e-5 apart with AMD EPYC's OpenBLAS kernels,
+    # 7e-7 of their size): the rounding is compared with the weights' size
+    assert max_scaled_difference(a, b) <= FOLD_TOLERANCE
     unused = np.setdiff1d(np.arange(40), cols)  # never read, never updated (their gradient is 0)
     np.testing.assert_array_equal(a[0].weight.data[:, unused], b[0].weight.data[:, unused])
 
