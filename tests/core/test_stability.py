@@ -34,6 +34,14 @@ def test_softplus_matches_the_formula_where_it_is_finite_and_is_linear_beyond():
     assert ops.softplus(gradstep.tensor(np.array([1e4]))).item() == 1e4
 
 
+def test_softplus_gradient_keeps_the_digits_of_a_tiny_sigmoid():
+    # d/dz log(1 + e^z) = sigmoid(z) = 1 / (1 + e^-z), to a few ulps even where it is 1e-300 (1 - e^-a would be 0 there)
+    z = np.array([-700.0, -300.0, -40.0, -1.0, 0.0, 3.0, 40.0])
+    x = gradstep.tensor(z, requires_grad=True)
+    ops.softplus(x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, 1 / (1 + np.exp(-z)), rtol=1e-14, atol=0)
+
+
 def test_log_softmax_of_huge_logits():
     y = ops.log_softmax(gradstep.tensor(np.array([[0.0, 1e4, -1e4]]))).data
     assert np.allclose(y, [[-1e4, 0.0, -2e4]])

@@ -50,6 +50,12 @@ class TensorNamespace:
 
     maximum = staticmethod(ops.maximum)
     exp = staticmethod(ops.exp)
+
+    @staticmethod
+    def expm1(x):
+        """e^x - 1 as two ops (NumPy's expm1 is exact for tiny x; this loses those digits, not the derivative e^x)."""
+        return ops.exp(x) - 1
+
     log = staticmethod(ops.log)
     sin = staticmethod(ops.sin)
     cos = staticmethod(ops.cos)

@@ -38,6 +38,7 @@ class NumPyNamespace:
     where = staticmethod(np.where)
     maximum = staticmethod(np.maximum)
     exp = staticmethod(np.exp)
+    expm1 = staticmethod(np.expm1)
     log = staticmethod(np.log)
     sin = staticmethod(np.sin)
     cos = staticmethod(np.cos)
