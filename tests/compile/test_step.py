@@ -158,7 +158,7 @@ def test_dropout_with_the_default_generator_follows_manual_seed():
 
 def test_batchnorm_running_statistics_are_updated_by_the_replay():
     model = nn.Sequential(nn.Linear(6, 8, seed=1), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3, seed=2))
-    _, _, step = compiled(model)
+    _, _, step = compiled(model, exact=True)  # eager's bits (the folded SGD update rounds differently on some BLAS)
     for _ in range(6):
         step(X[:32], Y[:32])
     eager = nn.Sequential(nn.Linear(6, 8, seed=1), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3, seed=2))
