@@ -15,8 +15,8 @@ step as the hand-written loop would, with the loss thrown in:
     W <- W + (lr / N) r^T x                (one gemv, or gemm for several outputs: the gradient is never stored)
     b <- b + (lr / N) sum_rows r
 
-Eight array calls where the textbook sigmoid-then-loss sequence takes
-fifteen; at batch 256 each call costs about as much as its arithmetic. The
+Twelve NumPy/BLAS calls (the sigmoid-then-loss sequence with exp(-|z|) took
+seventeen); at batch 256 each call costs about as much as its arithmetic. The
 loss, the sigmoid and the update round differently from eager's (another
 formula for the same sigmoid, sums in another order, the update rounded
 once), so the parameters agree with eager's to rounding, not bit for bit:
