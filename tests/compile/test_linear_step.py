@@ -82,7 +82,8 @@ def test_other_update_rules_use_the_generic_program(make_opt):
     a, b, step, _ = run_both(lambda: nn.Linear(7, 1, dtype=np.float64, seed=0), nn.BCEWithLogitsLoss, make_opt, X, Y,
                              exact=False)  # fmt: skip
     assert program_of(step) is Program
-    assert max_difference(a, b) == 0.0
+    fused = any(p.adam is not None for p in step._programs.values())  # Adam's update: rounded in another order
+    assert max_difference(a, b) <= (1e-15 if fused else 0.0)
 
 
 def test_element_weights_a_frozen_bias_or_a_deeper_model_use_the_generic_program():

@@ -170,7 +170,8 @@ def test_batchnorm_running_statistics_are_updated_by_the_replay():
     assert not np.allclose(model[1].running_mean, 0)
 
 
-def test_checkpoint_of_a_compiled_run_resumes_exactly(tmp_path):
+@pytest.mark.parametrize("exact", [False, True])
+def test_checkpoint_of_a_compiled_run_resumes_exactly(tmp_path, exact):
     pytest.importorskip("safetensors")
     from gradstep.train.checkpoint import load_checkpoint, save_checkpoint
 
@@ -179,7 +180,7 @@ def test_checkpoint_of_a_compiled_run_resumes_exactly(tmp_path):
         return model, optim.Adam(model.parameters(), lr=1e-2)
 
     straight, straight_opt = make()
-    step = gradstep.compile(straight, nn.CrossEntropyLoss(), straight_opt)
+    step = gradstep.compile(straight, nn.CrossEntropyLoss(), straight_opt, exact=exact)
     for i, (x, y) in enumerate(batches(X, Y, 40, 32)):
         step(x, y)
         if i == 19:
@@ -187,13 +188,16 @@ def test_checkpoint_of_a_compiled_run_resumes_exactly(tmp_path):
     for compile_again in (True, False):
         resumed, resumed_opt = make()
         load_checkpoint(tmp_path / "half.safetensors", resumed, resumed_opt, rngs={"drop": resumed[2].rng})
-        run = gradstep.compile(resumed, nn.CrossEntropyLoss(), resumed_opt) if compile_again else None
+        run = gradstep.compile(resumed, nn.CrossEntropyLoss(), resumed_opt, exact=exact) if compile_again else None
         for x, y in list(batches(X, Y, 40, 32))[20:]:
             if run is not None:
                 run(x, y)
             else:
                 eager_step(resumed, nn.CrossEntropyLoss(), resumed_opt, x, y)
-        assert max_difference(straight, resumed) == 0.0
+        if compile_again or exact:  # the traced steps update as the replays do: the same bits
+            assert max_difference(straight, resumed) == 0.0
+        else:  # eager's Adam.step after the compiled one's fused update (compile.adam): within float32 rounding
+            assert max_difference(straight, resumed) <= 1e-6
         assert resumed_opt.global_step == straight_opt.global_step == 40
 
 

@@ -9,15 +9,15 @@ optimizer's state holds the views of m and v), and the bias corrections are
 folded into two scalars, as the Adam paper's "more efficient" form:
 
     c1 = 1 - b1^t,  c2 = 1 - b2^t
-    m <- b1 m;  m <- m + (1 - b1) g               scal, then BLAS axpy
-    g <- g g;  v <- b2 v;  v <- v + (1 - b2) g    (g is scratch from here on)
+    m <- b1 m;  m <- m + (1 - b1) g               m scaled, then BLAS axpy
+    g <- g g;  (v, g) <- (b2 v + (1 - b2) g, ...)  BLAS rot: one pass (g is scratch from here on)
     g <- m / (sqrt(v) + eps sqrt(c2))             three passes
     w <- w - (lr sqrt(c2) / c1) g                 axpy, one per parameter
 
 which is eager's ``w - lr / c1 * m / (sqrt(v) / sqrt(c2) + eps)`` with both
 sides multiplied by sqrt(c2): the same value rounded differently (and axpy
-may round a multiply-add once). 8 flat passes and one per parameter instead of
-13 per parameter; weight decay adds one per parameter (Adam's g + lambda w
+and rot may round a multiply-add once). 7 flat passes and one per parameter
+instead of 13 per parameter; weight decay adds one per parameter (Adam's g + lambda w
 by axpy, AdamW's w (1 - lr lambda) by scal). ``compile(..., exact=True)``
 keeps ``Adam.step`` and eager's bits. ``amsgrad`` runs through ``Adam.step``.
 """
@@ -58,7 +58,7 @@ class _Group:
             self.v_views.append(self.v[piece].reshape(w.shape, order=order))
             self.w_flat.append(w.reshape(-1, order=order))
             start += size
-        self.axpy, self.scal = blas.routine("axpy", dtype), blas.routine("scal", dtype)
+        self.axpy, self.scal, self.rot = (blas.routine(name, dtype) for name in ("axpy", "scal", "rot"))
 
 
 class FusedAdam:
@@ -174,9 +174,8 @@ class FusedAdam:
         step_size, eps_t = lr * root_c2 / (1.0 - beta1**t), eps * root_c2
         m *= beta1  # m <- b1 m + (1 - b1) g
         axpy(g, m, a=1.0 - beta1)
-        np.multiply(g, g, out=g)  # v <- b2 v + (1 - b2) g^2
-        v *= beta2
-        axpy(g, v, a=1.0 - beta2)
+        np.multiply(g, g, out=g)  # v <- b2 v + (1 - b2) g^2: a plane rotation's first row (its second, into g, is not used)
+        group.rot(v, g, beta2, 1.0 - beta2, overwrite_x=1, overwrite_y=1)
         np.sqrt(v, out=g)  # m / (sqrt(v) + eps sqrt(c2))
         g += eps_t
         np.divide(m, g, out=g)

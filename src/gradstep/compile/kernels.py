@@ -104,6 +104,7 @@ class Affine:
         )  # fmt: skip
         if self.skip:  # W^T (in, out) is C-ordered: a column of W is a contiguous row of W^T
             self.used = np.empty(x.shape[1], _BITS[x.dtype])
+            self.in_use = np.empty(x.shape[1], bool)
             self.most = int(SKIP_MAX_FRACTION * x.shape[1])
             self.gwc = np.empty((self.most, units), dtype) if self.gw is not None and self.fold_weight is None else None
 
@@ -131,13 +132,15 @@ class Affine:
         if not x.flags.c_contiguous or x.shape != (self.y.shape[0], self.used.shape[0]):
             return False
         np.bitwise_or.reduce(x.view(self.used.dtype), axis=0, out=self.used)  # a +0.0 column: every bit 0 in every row
-        cols = np.flatnonzero(self.used)
+        in_use = np.not_equal(self.used, 0, out=self.in_use)
+        cols = np.flatnonzero(in_use)
         k = cols.shape[0]
         if k == 0 or k > self.most:
             return False
         self.cols = cols
-        # fresh arrays: indexing gathers them faster than np.take(..., out=) into buffers (4% of the MNIST step)
-        self.xk = x[:, cols]
+        # fresh arrays: indexing gathers them faster than np.take(..., out=) into buffers (4% of the MNIST step), and
+        # X's columns faster by a mask than by their indices (26 against 34 us on an MNIST batch of 128)
+        self.xk = x[:, in_use]
         self.wk = w.T[cols]  # W's used columns as the rows of W^T (a C-ordered (k, out) array)
         return True
 
@@ -149,8 +152,8 @@ class Affine:
             self.weight_update(xk, g, self.fold_weight.value, weight=wk.T)
             wt[cols] = wk
             return None
-        gwt = self.gw.T  # (in, out) C-ordered: zero, then the used rows
-        gwt.fill(0)
+        gwt = self.gw.T  # (in, out) C-ordered: the unused rows zero, then the used ones
+        gwt[~self.in_use] = 0
         gwt[cols] = np.matmul(xk.T, g, out=self.gwc[: cols.shape[0]])
         return self.gw
 
