@@ -73,7 +73,7 @@ class FusedAdam:
     >>> w = gradstep.tensor([1.0, -1.0], requires_grad=True)
     >>> opt = optim.Adam([w], lr=0.1, eps=0.0)
     >>> if FusedAdam.applies(opt, [w]):
-    ...     fused = FusedAdam(opt, [w]); fused.step({id(w): np.array([5.0, 5.0], np.float32)}); print(w.data)
+    ...     fused = FusedAdam(opt, [w]); _ = fused.step({id(w): np.array([5.0, 5.0], np.float32)}); print(w.data)
     ... else:
     ...     print(np.array([0.9, -1.1], np.float32))   # first step: w - 0.1 * sign(g)
     [ 0.9 -1.1]

@@ -53,7 +53,7 @@ def routine(name, dtype):
 
     >>> import numpy as np
     >>> if available():
-    ...     y = np.zeros(2, np.float32); routine("axpy", y.dtype)(np.ones(2, np.float32), y, a=3.0); print(y)
+    ...     y = np.zeros(2, np.float32); _ = routine("axpy", y.dtype)(np.ones(2, np.float32), y, a=3.0); print(y)
     ... else:
     ...     print(np.array([3.0, 3.0], np.float32))
     [3. 3.]
