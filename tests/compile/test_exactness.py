@@ -264,6 +264,23 @@ def test_zero_input_columns_are_left_out_of_the_first_layer_within_rounding(name
     np.testing.assert_array_equal(a[0].weight.data[:, unused], b[0].weight.data[:, unused])
 
 
+def test_only_columns_of_positive_zeros_count_as_unused():
+    # -0.0, the smallest subnormal, nan and inf in one row each: their columns are used (only +0.0 has no bits set)
+    x, y, cols = sparse_inputs()
+    model = sparse_mlp()
+    step = gradstep.compile(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1))
+    for _ in range(3):  # trace, verify, replay
+        step(x[:32], y[:32])
+    (program,) = step._programs.values()
+    first = program.forward[0].__self__
+    free = np.setdiff1d(np.arange(40), cols)[:4]
+    batch = x[:32].copy()
+    for col, value in zip(free, (-0.0, np.float32(1e-45), np.nan, np.inf)):
+        batch[7, col] = value
+    assert first._gather_used(batch, model[0].weight.data)
+    np.testing.assert_array_equal(first.cols, np.sort(np.concatenate([cols, free])))
+
+
 def test_zero_input_columns_with_exact_keep_eagers_bits():
     x, y, _ = sparse_inputs()
     a, b, step, _ = run_both(sparse_mlp, nn.CrossEntropyLoss, OPTIMIZERS["adam"], x, y, exact=True)

@@ -29,7 +29,8 @@ from . import blas
 SKIP_MAX_FRACTION = 0.8
 #: ... and for batches of at most this many rows (the check reads the whole batch once; full batches use nearly every column)
 SKIP_MAX_ROWS = 1024
-_BITS = {np.dtype(np.float32): np.dtype(np.int32), np.dtype(np.float64): np.dtype(np.int64)}
+#: an input column's bits seen as one unsigned integer: the column's maximum is 0 only when every entry is +0.0
+_BITS = {np.dtype(np.float32): np.dtype(np.uint32), np.dtype(np.float64): np.dtype(np.uint64)}
 
 _layout = []  # [True] once the weight layout of ops.linear is known to be PyTorch's (out, in)
 
@@ -131,7 +132,7 @@ class Affine:
         self.cols = None
         if not x.flags.c_contiguous or x.shape != (self.y.shape[0], self.used.shape[0]):
             return False
-        np.bitwise_or.reduce(x.view(self.used.dtype), axis=0, out=self.used)  # a +0.0 column: every bit 0 in every row
+        np.maximum.reduce(x.view(self.used.dtype), axis=0, out=self.used)  # a +0.0 column: every bit 0 in every row
         in_use = np.not_equal(self.used, 0, out=self.in_use)
         cols = np.flatnonzero(in_use)
         k = cols.shape[0]
