@@ -143,25 +143,23 @@ def make_compiled(config):
     compile_step = gradstep.compile  # looked up here: a gradstep without it is "unavailable" (also one-shot)
     X, y = mlp.load(config)
     model, reset = mlp_model()
+    reset()
     rng = np.random.default_rng(1)
+    optimizer = _optimizer(config, model.parameters())
+    initial = optimizer.state_dict()  # before any step
+    step = compile_step(model, nn.CrossEntropyLoss(), optimizer)
     state = {}
 
     def run():
         reset()
-        if "step" not in state:
-            optimizer = _optimizer(config, model.parameters())
-            state["optimizer"], state["initial"] = optimizer, optimizer.state_dict()  # before any step
-            state["step"] = compile_step(model, nn.CrossEntropyLoss(), optimizer)
-        else:
-            state["optimizer"].load_state_dict(state["initial"])
-        step = state["step"]
+        optimizer.load_state_dict(initial)
         total = 0.0
         for idx in mlp.batches(len(X), config["batch"], rng):
             yb = y[idx]
             total += step(X[idx], yb) * len(yb)
         state["loss"] = total / len(X)
 
-    return Impl(run, lambda: {"loss": state["loss"]})
+    return Impl(run, lambda: {"loss": state["loss"]}, step)
 
 
 def make_compiled_logreg(config):
@@ -210,19 +208,23 @@ def make_eager_loop(config):
     model, reset = mlp_model()
     rng = np.random.default_rng(1)
     loss_fn = nn.CrossEntropyLoss()
-    state = {}
+    state = {"opt": _optimizer(config, model.parameters())}
+
+    def step(xb, yb):
+        opt = state["opt"]
+        opt.zero_grad()
+        loss = loss_fn(model(gradstep.Tensor(xb)), gradstep.Tensor(yb))
+        loss.backward()
+        opt.step()
+        return loss.item()
 
     def run():
         reset()
-        opt = _optimizer(config, model.parameters())
+        state["opt"] = _optimizer(config, model.parameters())
         total = 0.0
         for idx in mlp.batches(len(X), config["batch"], rng):
             yb = y[idx]
-            opt.zero_grad()
-            loss = loss_fn(model(gradstep.Tensor(X[idx])), gradstep.Tensor(yb))
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(yb)
+            total += step(X[idx], yb) * len(yb)
         state["loss"] = total / len(X)
 
-    return Impl(run, lambda: {"loss": state["loss"]})
+    return Impl(run, lambda: {"loss": state["loss"]}, step)

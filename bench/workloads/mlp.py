@@ -21,11 +21,16 @@ ADAM_EPS = 1e-8
 
 
 class Impl:
-    """One implementation of a workload: ``run()`` is timed, ``report()`` (untimed) returns extra figures."""
+    """One implementation of a workload: ``run()`` is timed, ``report()`` (untimed) returns extra figures.
 
-    def __init__(self, run, report=None):
+    ``step(xb, yb)``, where given: one training step on a batch (NumPy arrays) from the implementation's current
+    state, what ``run()`` repeats; bench/interleaved.py alternates the steps of several implementations.
+    """
+
+    def __init__(self, run, report=None, step=None):
         self.run = run
         self.report = report or dict
+        self.step = step
 
 
 def step_flops(n):
@@ -167,7 +172,7 @@ def make_numpy(config):
             total += float(step(X[idx], yb)) * len(yb)
         state["loss"] = total / len(X)
 
-    return Impl(run, lambda: {"loss": state["loss"]})
+    return Impl(run, lambda: {"loss": state["loss"]}, step)
 
 
 # ----- the GEMM-only floor ---------------------------------------------------------------------------
@@ -185,20 +190,22 @@ def make_gemm(config):
     g2, g1 = np.empty((batch, SIZES[2]), np.float32), np.empty((batch, SIZES[1]), np.float32)
     gW1, gW2, gW3 = np.empty_like(W1), np.empty_like(W2), np.empty_like(W3)
 
+    def step(xb, yb=None):
+        k = len(xb)
+        np.matmul(xb, W1, out=z1[:k])
+        np.matmul(z1[:k], W2, out=z2[:k])
+        np.matmul(z2[:k], W3, out=z3[:k])
+        np.matmul(z2[:k].T, z3[:k], out=gW3)
+        np.matmul(z3[:k], W3.T, out=g2[:k])
+        np.matmul(z1[:k].T, g2[:k], out=gW2)
+        np.matmul(g2[:k], W2.T, out=g1[:k])
+        np.matmul(xb.T, g1[:k], out=gW1)
+
     def run():
         for i in range(0, len(X), batch):
-            xb = X[i : i + batch]
-            k = len(xb)
-            np.matmul(xb, W1, out=z1[:k])
-            np.matmul(z1[:k], W2, out=z2[:k])
-            np.matmul(z2[:k], W3, out=z3[:k])
-            np.matmul(z2[:k].T, z3[:k], out=gW3)
-            np.matmul(z3[:k], W3.T, out=g2[:k])
-            np.matmul(z1[:k].T, g2[:k], out=gW2)
-            np.matmul(g2[:k], W2.T, out=g1[:k])
-            np.matmul(xb.T, g1[:k], out=gW1)
+            step(X[i : i + batch])
 
-    return Impl(run)
+    return Impl(run, step=step)
 
 
 # ----- PyTorch eager -----------------------------------------------------------------------------------
@@ -227,21 +234,26 @@ def make_torch(config):
             return torch.optim.Adam(model.parameters(), lr=config["lr"], betas=ADAM_BETAS, eps=ADAM_EPS)
         return torch.optim.SGD(model.parameters(), lr=config["lr"])
 
+    def step(xb, yb):  # tensors, or NumPy arrays (shared, not copied)
+        loss = torch.nn.functional.cross_entropy(model(torch.as_tensor(xb)), torch.as_tensor(yb))
+        opt = state["opt"]
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
     def run():
-        opt = restart()
+        state["opt"] = restart()
         total = 0.0
         for idx in batches(len(X), config["batch"], rng):
             if not isinstance(idx, slice):
                 idx = torch.from_numpy(idx)
             yb = yt[idx]
-            loss = torch.nn.functional.cross_entropy(model(Xt[idx]), yb)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(yb)
+            total += step(Xt[idx], yb) * len(yb)
         state["loss"] = total / len(X)
 
-    return Impl(run, lambda: {"loss": state["loss"]})
+    state["opt"] = restart()
+    return Impl(run, lambda: {"loss": state["loss"]}, step)
 
 
 # ----- scikit-learn ------------------------------------------------------------------------------------
@@ -323,4 +335,4 @@ def make_gradstep_ops(config):
             total += step(X[idx], yb) * len(yb)
         state["loss"] = total / len(X)
 
-    return Impl(run, lambda: {"loss": state["loss"]})
+    return Impl(run, lambda: {"loss": state["loss"]}, step)
