@@ -10,7 +10,7 @@ from gradstep.compile.adam import FusedAdam
 
 from .helpers import batches, data, eager_step, max_difference, run_both
 
-pytestmark = pytest.mark.skipif(not blas.available(), reason="the fused update needs SciPy's BLAS")
+pytestmark = pytest.mark.usefixtures("levers")  # (conftest.py)
 X, Y = data()
 
 

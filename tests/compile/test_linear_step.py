@@ -7,14 +7,13 @@ import pytest
 
 import gradstep
 from gradstep import nn, optim
-from gradstep.compile import blas
 from gradstep.compile.linear_step import LinearBCEStep
 from gradstep.compile.program import Program
 from gradstep.errors import InplaceError
 
 from .helpers import batches, eager_step, max_difference, run_both
 
-pytestmark = pytest.mark.skipif(not blas.available(), reason="the fused step folds SGD into SciPy's BLAS")
+pytestmark = pytest.mark.usefixtures("levers")  # (conftest.py)
 
 
 def problem(n=200, features=7, outputs=1, dtype=np.float64, seed=0):

@@ -11,31 +11,95 @@ order), so one call with alpha = -lr, beta = 1 makes the update:
 
 Without SciPy ``available()`` is False and the compiled step computes dW and
 lets the optimizer apply it, as eager does.
+
+SciPy's wheels bring a BLAS library of their own, apart from NumPy's, each
+with its own pool of threads, and an OpenBLAS thread spins for a while after
+each call. With both pools at 2 threads on 2 cores, NumPy's products and
+SciPy's updates waited for each other's spinning threads: the compiled step
+took 12.1 ms at batch 128 against eager's 2.0 ms (SGD; Adam 23.9 against
+2.9; 2-vCPU AMD EPYC). Run on one thread, SciPy's update cost more than the
+second thread gave NumPy's products (2.35 ms). So where SciPy has a pool of
+its own, ``available()`` is True only while NumPy's BLAS runs one thread
+(then the levers pay: see docs/performance.md), and while a compiled step
+runs SciPy's pools run one thread too (``pin_threads``). threadpoolctl finds
+the pools and sets their size; without it ``available()`` is False. Both
+come with ``pip install "gradstep[models]"``.
 """
+
+import os
 
 import numpy as np
 
 _PREFIX = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}
-_loaded = []  # [scipy.linalg.blas or None], filled on first use: importing gradstep never loads SciPy
+#: [scipy.linalg.blas or None, the threadpoolctl controllers of SciPy's own BLAS pools, and of the other BLAS
+#: pools (NumPy's)], filled on first use: importing gradstep never loads SciPy
+_loaded = []
 
 
 def _library():
     if not _loaded:
-        try:  # SciPy is optional for the core: the compiled step works without these levers
-            from scipy.linalg import blas
-        except ImportError:  # pragma: no cover - exercised only where SciPy is absent
-            blas = None
-        _loaded.append(blas)
+        _loaded.extend(_load())
     return _loaded[0]
 
 
+def _load():
+    """(scipy.linalg.blas, SciPy's own BLAS pools, the others), or (None, [], []) without SciPy or threadpoolctl."""
+    try:  # both optional for the core: the compiled step works without these levers
+        from threadpoolctl import ThreadpoolController
+
+        before = {pool.filepath for pool in ThreadpoolController().lib_controllers}
+        import scipy
+        from scipy.linalg import blas
+    except ImportError:  # pragma: no cover - exercised only where SciPy or threadpoolctl is absent
+        return None, [], []
+    # SciPy's pools: the BLAS libraries its import loaded, or that its wheel keeps in its own folder; not NumPy's
+    pools = ThreadpoolController().select(user_api="blas").lib_controllers
+    own = [p for p in pools if (p.filepath not in before or _inside(p.filepath, scipy)) and not _inside(p.filepath, np)]
+    return blas, own, [p for p in pools if p not in own]
+
+
+def _inside(path, package):
+    """True when the library ``path`` lies in ``package``'s folder or in the folder its wheel keeps libraries in."""
+    folder = os.path.dirname(os.path.realpath(package.__file__))
+    real = os.path.realpath(path)
+    return any(real.startswith(place + os.sep) for place in (folder, folder + ".libs"))
+
+
+def pin_threads():
+    """Run SciPy's own BLAS pools on one thread (see the module); returns what ``restore_threads`` puts back.
+
+    Does nothing before the compiled step first loads SciPy's BLAS, or where SciPy shares NumPy's library.
+
+    >>> saved = pin_threads(); restore_threads(saved)
+    """
+    saved = []
+    for pool in _loaded[1] if _loaded else ():
+        threads = pool.get_num_threads()
+        if threads is not None and threads > 1:
+            pool.set_num_threads(1)
+            saved.append((pool, threads))
+    return saved
+
+
+def restore_threads(saved):
+    """Give the pools pinned by ``pin_threads`` their number of threads back.
+
+    >>> restore_threads([])
+    """
+    for pool, threads in saved:
+        pool.set_num_threads(threads)
+
+
 def available():
-    """True when SciPy's BLAS wrappers can be imported.
+    """True when SciPy's BLAS wrappers and threadpoolctl can be imported and using them pays (see the module).
 
     >>> isinstance(available(), bool)
     True
     """
-    return _library() is not None
+    if _library() is None:
+        return False
+    _, own, others = _loaded
+    return not own or all(pool.get_num_threads() == 1 for pool in others)
 
 
 def supports(dtype):

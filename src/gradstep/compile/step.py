@@ -19,6 +19,7 @@ from ..errors import ArgumentError, CompileError, CompileWarning
 from ..nn.module import Module, structure_version
 from ..optim.optimizer import Optimizer
 from ..tensor import Tensor, _grad_array
+from . import blas
 from . import program as _program
 from .adam import FusedAdam
 from .trace import Recorder
@@ -106,6 +107,13 @@ class CompiledStep:
         return fused
 
     def __call__(self, x, y):
+        pinned = blas.pin_threads()  # SciPy's own BLAS on one thread while the step runs (see compile.blas)
+        try:
+            return self._step(x, y)
+        finally:
+            blas.restore_threads(pinned)
+
+    def _step(self, x, y):
         if type(x) is not np.ndarray:
             x = _array(x, "x")
         if type(y) is not np.ndarray:
