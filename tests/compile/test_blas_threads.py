@@ -1,4 +1,4 @@
-"""SciPy's own BLAS pool and NumPy's: the levers only while NumPy's runs one thread, SciPy's pinned to one in a step.
+"""SciPy's own BLAS pool, apart from NumPy's: pinned to one thread while a compiled step runs.
 
 With SciPy's wheels, SciPy's BLAS is a library apart from NumPy's, with a pool
 of threads of its own; the two pools' spinning threads made the compiled step
@@ -18,52 +18,37 @@ X, Y = data()
 
 
 @pytest.fixture
-def pools(levers):
-    """(SciPy's own BLAS pools, the others): skips where SciPy shares NumPy's BLAS library."""
-    _, own, others = blas._loaded
-    if not own:
+def own(levers):
+    """SciPy's own BLAS pools: skips where SciPy shares NumPy's BLAS library."""
+    pools = blas._loaded[1]
+    if not pools:
         pytest.skip("SciPy uses NumPy's BLAS library here: one pool, nothing to pin")
-    return own, others
+    return pools
+
+
+def limited(pools, threads):
+    """A context giving only ``pools`` ``threads`` threads."""
+    return ThreadpoolController().select(filepath=sorted({pool.filepath for pool in pools})).limit(limits=threads)
 
 
 def mlp():
     return nn.Sequential(nn.Linear(6, 8, seed=1), nn.ReLU(), nn.Linear(8, 3, seed=2))
 
 
-def test_scipys_pool_is_told_apart_from_numpys(pools):
-    own, others = pools
-    assert others and not set(own) & set(others)
-    # limiting the others (NumPy's) leaves SciPy's pool as it was, and decides whether the levers are on
-    with threadpool_limits(2, user_api="blas"):
-        assert not blas.available()  # NumPy's BLAS on 2 threads: the levers are off
-        with ThreadpoolController().select(filepath=sorted({pool.filepath for pool in others})).limit(limits=1):
-            assert all(pool.get_num_threads() == 1 for pool in others)
-            assert all(pool.get_num_threads() == 2 for pool in own)
-            assert blas.available()  # NumPy's on one thread: they pay
+def test_scipys_pool_is_told_apart_from_numpys(own):
+    paths = {pool.filepath for pool in own}
+    others = [p for p in ThreadpoolController().select(user_api="blas").lib_controllers if p.filepath not in paths]
+    assert others  # NumPy's
+    with threadpool_limits(2, user_api="blas"), limited(others, 1):
+        assert all(pool.get_num_threads() == 1 for pool in others)
+        assert all(pool.get_num_threads() == 2 for pool in own)
 
 
-def test_the_levers_are_off_while_numpys_blas_runs_several_threads(pools):
-    with threadpool_limits(2, user_api="blas"):
-        model = mlp()
-        step = gradstep.compile(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1))
-        for _ in range(3):
-            step(X[:32], Y[:32])
-    (program,) = step._programs.values()
-    assert not program.folded  # the optimizer's own update, on NumPy's products
-    model = mlp()
-    step = gradstep.compile(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1))
-    for _ in range(3):  # (the autouse fixture: every pool on one thread)
-        step(X[:32], Y[:32])
-    (program,) = step._programs.values()
-    assert len(program.folded) == 4
-
-
-def test_scipys_pool_runs_one_thread_during_a_compiled_step_and_gets_its_threads_back(pools):
-    own, _ = pools
+def test_scipys_pool_runs_one_thread_during_a_compiled_step_and_gets_its_threads_back(own):
     model = mlp()
     step = gradstep.compile(model, nn.CrossEntropyLoss(), optim.Adam(model.parameters(), lr=1e-2))
     seen = []
-    with ThreadpoolController().select(filepath=sorted({pool.filepath for pool in own})).limit(limits=2):
+    with threadpool_limits(2, user_api="blas"):  # NumPy's and SciPy's pools on 2 threads: the levers are still used
         for _ in range(3):  # trace, verify, replay
             step(X[:32], Y[:32])
         (program,) = step._programs.values()
@@ -73,3 +58,20 @@ def test_scipys_pool_runs_one_thread_during_a_compiled_step_and_gets_its_threads
         step(X[:32], Y[:32])
         assert seen == [[1] * len(own)]
         assert all(pool.get_num_threads() == 2 for pool in own)  # given back after the step
+
+
+def test_the_folded_update_runs_with_scipys_pool_pinned(own):
+    with threadpool_limits(2, user_api="blas"):
+        model = mlp()
+        step = gradstep.compile(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1))
+        for _ in range(3):
+            step(X[:32], Y[:32])
+        (program,) = step._programs.values()
+        assert len(program.folded) == 4  # both weights and both biases
+        first = program.forward[0].__self__.weight_update
+        gemm = first.gemm
+        seen = []
+        first.gemm = lambda *args, **kwargs: seen.append([p.get_num_threads() for p in own]) or gemm(*args, **kwargs)
+        step(X[:32], Y[:32])
+        assert seen == [[1] * len(own)]
+        assert all(pool.get_num_threads() == 2 for pool in own)

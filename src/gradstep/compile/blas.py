@@ -17,13 +17,12 @@ with its own pool of threads, and an OpenBLAS thread spins for a while after
 each call. With both pools at 2 threads on 2 cores, NumPy's products and
 SciPy's updates waited for each other's spinning threads: the compiled step
 took 12.1 ms at batch 128 against eager's 2.0 ms (SGD; Adam 23.9 against
-2.9; 2-vCPU AMD EPYC). Run on one thread, SciPy's update cost more than the
-second thread gave NumPy's products (2.35 ms). So where SciPy has a pool of
-its own, ``available()`` is True only while NumPy's BLAS runs one thread
-(then the levers pay: see docs/performance.md), and while a compiled step
-runs SciPy's pools run one thread too (``pin_threads``). threadpoolctl finds
-the pools and sets their size; without it ``available()`` is False. Both
-come with ``pip install "gradstep[models]"``.
+2.9; 2-vCPU AMD EPYC). So while a compiled step runs, SciPy's own pools run
+one thread (``pin_threads``): NumPy's products keep their threads, and
+SciPy's calls (an update, a matrix-vector product: little for a second
+thread to share) run beside NumPy's idle ones. threadpoolctl finds the pools
+and sets their size; without it ``available()`` is False. Both come with
+``pip install "gradstep[models]"``.
 """
 
 import os
@@ -31,8 +30,8 @@ import os
 import numpy as np
 
 _PREFIX = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}
-#: [scipy.linalg.blas or None, the threadpoolctl controllers of SciPy's own BLAS pools, and of the other BLAS
-#: pools (NumPy's)], filled on first use: importing gradstep never loads SciPy
+#: [scipy.linalg.blas or None, the threadpoolctl controllers of SciPy's own BLAS pools], filled on first use:
+#: importing gradstep never loads SciPy
 _loaded = []
 
 
@@ -43,7 +42,7 @@ def _library():
 
 
 def _load():
-    """(scipy.linalg.blas, SciPy's own BLAS pools, the others), or (None, [], []) without SciPy or threadpoolctl."""
+    """(scipy.linalg.blas, SciPy's own BLAS pools), or (None, []) without SciPy or threadpoolctl."""
     try:  # both optional for the core: the compiled step works without these levers
         from threadpoolctl import ThreadpoolController
 
@@ -51,11 +50,10 @@ def _load():
         import scipy
         from scipy.linalg import blas
     except ImportError:  # pragma: no cover - exercised only where SciPy or threadpoolctl is absent
-        return None, [], []
+        return None, []
     # SciPy's pools: the BLAS libraries its import loaded, or that its wheel keeps in its own folder; not NumPy's
     pools = ThreadpoolController().select(user_api="blas").lib_controllers
-    own = [p for p in pools if (p.filepath not in before or _inside(p.filepath, scipy)) and not _inside(p.filepath, np)]
-    return blas, own, [p for p in pools if p not in own]
+    return blas, [p for p in pools if (p.filepath not in before or _inside(p.filepath, scipy)) and not _inside(p.filepath, np)]
 
 
 def _inside(path, package):
@@ -91,15 +89,12 @@ def restore_threads(saved):
 
 
 def available():
-    """True when SciPy's BLAS wrappers and threadpoolctl can be imported and using them pays (see the module).
+    """True when SciPy's BLAS wrappers and threadpoolctl can be imported.
 
     >>> isinstance(available(), bool)
     True
     """
-    if _library() is None:
-        return False
-    _, own, others = _loaded
-    return not own or all(pool.get_num_threads() == 1 for pool in others)
+    return _library() is not None
 
 
 def supports(dtype):
