@@ -7,6 +7,11 @@ distributed = pytest.importorskip("distributed", reason='the distributed tests n
 
 @pytest.fixture(scope="session")
 def cluster():
+    import dask
+
+    # a connection to a killed worker's address is retried until this timeout (30 s by default) before the
+    # scheduler gives up on it: the failure tests kill workers
+    dask.config.set({"distributed.comm.timeouts.connect": "5s"})
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
     ) as cluster:
