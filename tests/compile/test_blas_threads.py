@@ -31,6 +31,16 @@ def limited(pools, threads):
     return ThreadpoolController().select(filepath=sorted({pool.filepath for pool in pools})).limit(limits=threads)
 
 
+def recording(routine, pools, seen):
+    """``routine`` (a SciPy BLAS wrapper), appending the ``pools``' numbers of threads to ``seen`` at each call."""
+
+    def call(*args, **kwargs):
+        seen.append([pool.get_num_threads() for pool in pools])
+        return routine(*args, **kwargs)
+
+    return call
+
+
 def mlp():
     return nn.Sequential(nn.Linear(6, 8, seed=1), nn.ReLU(), nn.Linear(8, 3, seed=2))
 
@@ -53,8 +63,7 @@ def test_scipys_pool_runs_one_thread_during_a_compiled_step_and_gets_its_threads
             step(X[:32], Y[:32])
         (program,) = step._programs.values()
         for group in program.adam.groups:  # the fused Adam's v update is SciPy's rot: look at the pool from there
-            rot = group.rot
-            group.rot = lambda *args, rot=rot, **kwargs: seen.append([p.get_num_threads() for p in own]) or rot(*args, **kwargs)
+            group.rot = recording(group.rot, own, seen)
         step(X[:32], Y[:32])
         assert seen == [[1] * len(own)]
         assert all(pool.get_num_threads() == 2 for pool in own)  # given back after the step
@@ -69,9 +78,8 @@ def test_the_folded_update_runs_with_scipys_pool_pinned(own):
         (program,) = step._programs.values()
         assert len(program.folded) == 4  # both weights and both biases
         first = program.forward[0].__self__.weight_update
-        gemm = first.gemm
         seen = []
-        first.gemm = lambda *args, **kwargs: seen.append([p.get_num_threads() for p in own]) or gemm(*args, **kwargs)
+        first.gemm = recording(first.gemm, own, seen)
         step(X[:32], Y[:32])
         assert seen == [[1] * len(own)]
         assert all(pool.get_num_threads() == 2 for pool in own)
