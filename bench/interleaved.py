@@ -2,7 +2,7 @@
 
     python bench/interleaved.py                                   # mlp-sgd, batch 128, 2 epochs of 60000, 1 thread
     python bench/interleaved.py --workload mlp-adam
-    python bench/interleaved.py --workload fullbatch --epochs 20 --threads 2
+    python bench/interleaved.py --workload fullbatch --epochs 20 --impl numpy --impl "gradstep compiled"
     python bench/interleaved.py --impl numpy --impl "gradstep compiled" --impl pytorch
 
 ``bench/run.py`` times each implementation for a whole run in a process of
@@ -23,6 +23,12 @@ blocks of 50 batches.
 Caveat: the implementations share the caches, so each step starts with the
 others' data in them, where a loop of one implementation keeps its own
 weights warm. This charges every implementation alike, a few percent.
+At more than one thread there is a second caveat that makes the figures
+unusable: each library's thread pool (PyTorch's OpenMP, NumPy's and SciPy's
+OpenBLAS) spins for a while after its calls, so the next implementation's
+step shares the cores with it. On the 2-vCPU Intel Xeon (AVX-512) PyTorch's
+step took 15.4 ms at 2 threads here against 4.0 ms at 1 thread; the script
+prints a caveat line then. Use bench/run.py, one process per implementation.
 """
 
 import argparse
@@ -102,6 +108,9 @@ def main():
         print("  ".join(cells))
     for line in skipped:
         print(f"  not run: {line}")
+    if args.threads > 1:
+        print("  caveat: at more than one thread the libraries' thread pools (PyTorch's OpenMP, NumPy's and SciPy's"
+              " OpenBLAS) spin after each call and slow the next implementation's step; use bench/run.py's ratios")
 
 
 if __name__ == "__main__":
